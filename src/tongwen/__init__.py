@@ -1,0 +1,27 @@
+"""tongwen (書同文): convert Chinese text between scripts and annotate its readings.
+
+The public API is what this module exports; ``tests/test_public_api.py`` pins it. Importing
+tongwen loads no table and no compiled library: tables load on first use.
+"""
+
+from __future__ import annotations
+
+from tongwen._version import __version__, data_version
+from tongwen.convert.converter import ConvertedToken, Converter, Inspection, convert
+from tongwen.convert.detect import ScriptGuess, detect_script
+from tongwen.errors import DataError, InputError, TongwenError, UnknownSchemeError
+
+__all__ = [
+    "ConvertedToken",
+    "Converter",
+    "DataError",
+    "InputError",
+    "Inspection",
+    "ScriptGuess",
+    "TongwenError",
+    "UnknownSchemeError",
+    "__version__",
+    "convert",
+    "data_version",
+    "detect_script",
+]

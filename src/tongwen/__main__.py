@@ -1,0 +1,5 @@
+"""``python -m tongwen`` runs the command-line tool."""
+
+from tongwen.cli import main
+
+raise SystemExit(main())

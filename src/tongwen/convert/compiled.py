@@ -1,0 +1,294 @@
+"""The fast twin of reference.py: the same text, from an automaton and numpy arrays.
+
+Each layer's phrase keys become one Aho-Corasick automaton (leftmost-longest, which is the
+reference's longest-match scan). The text is matched as compact codes: every character of a key
+gets a small code, every other character (and every character a phrase already took) code 0,
+written in 1-3 self-synchronising bytes, so no match can start mid-character or cross a taken
+phrase. Characters go through a code-point lookup array. A phrase's output through the later
+layers is worked out once, when the scheme is compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+import numpy as np
+import numpy.typing as npt
+
+from tongwen.convert.layers import Layer
+
+__all__ = ["CompiledScheme", "char_map"]
+
+U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
+MAX_CP = 0x110000
+#: Texts shorter than this take the string path (numpy's per-call cost dominates below it).
+SHORT_TEXT = 256
+
+
+def _codepoints(text: str) -> U32:
+    data = text.encode("utf-32-le", "surrogatepass")
+    codepoints: U32 = np.frombuffer(data, dtype=np.uint32).copy()
+    return codepoints
+
+
+def _text(codepoints: U32) -> str:
+    return codepoints.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _width(distinct: int) -> int:
+    """Bytes per character for ``distinct`` codes (code 0 is 'no key character')."""
+    if distinct < 0x100:
+        return 1
+    return 2 if distinct < 0x4000 else 3
+
+
+def _to_bytes(codes: U32, width: int) -> bytes:
+    if width == 1:
+        return codes.astype(np.uint8).tobytes()
+    out = np.empty(len(codes) * width, dtype=np.uint8)
+    if width == 2:
+        out[0::2] = 0x80 | (codes >> 7)
+        out[1::2] = codes & 0x7F
+    else:
+        out[0::3] = 0x80 | (codes >> 14)
+        out[1::3] = (codes >> 7) & 0x7F
+        out[2::3] = codes & 0x7F
+    return out.tobytes()
+
+
+@dataclass
+class _Outputs:
+    """Final outputs of one layer's phrases, indexed like its automaton's patterns."""
+
+    texts: list[str]
+    lengths: I64  # output lengths
+    same_length: npt.NDArray[np.bool_]  # output as long as its key
+    flat: U32  # all outputs, concatenated code points
+    offsets: I64  # where each output starts in ``flat``
+
+
+class _PhraseMatcher:
+    """Leftmost-longest matching of one layer's keys over code-point arrays (or short strings)."""
+
+    def __init__(self, keys: list[str], outputs: list[str]) -> None:
+        self.keys = keys
+        self._short: ahocorasick_rs.AhoCorasick | None = None
+        chars = sorted({c for key in keys for c in key})
+        self.width = _width(len(chars) + 1)
+        self.codes = np.zeros(MAX_CP, dtype=np.uint32)
+        self.codes[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint32)
+        patterns = [_to_bytes(self.codes[_codepoints(key)], self.width) for key in keys]
+        self.automaton = ahocorasick_rs.BytesAhoCorasick(
+            patterns,
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+        lengths = np.array([len(o) for o in outputs], dtype=np.int64)
+        key_lengths = np.array([len(k) for k in keys], dtype=np.int64)
+        self.out = _Outputs(
+            texts=outputs,
+            lengths=lengths,
+            same_length=lengths == key_lengths,
+            flat=_codepoints("".join(outputs)),
+            offsets=np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64),
+        )
+
+    def find(self, current: U32, taken: npt.NDArray[np.bool_] | None) -> tuple[I64, I64, I64]:
+        """(pattern, start, end) arrays of the matches, skipping characters already taken."""
+        codes = self.codes[current]
+        if taken is not None:
+            codes[taken] = 0
+        found = self.automaton.find_matches_as_indexes(_to_bytes(codes, self.width))
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        table = np.array(found, dtype=np.int64)
+        return table[:, 0], table[:, 1] // self.width, table[:, 2] // self.width
+
+
+    def find_short(self, text: str) -> list[tuple[int, int, int]]:
+        """(pattern, start, end) of the matches in a short string; built on first use."""
+        if self._short is None:
+            self._short = ahocorasick_rs.AhoCorasick(
+                self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+        found: list[tuple[int, int, int]] = self._short.find_matches_as_indexes(text)
+        return found
+
+
+def char_map(layer: Layer) -> U32:
+    """Code point -> code point array of the layer's one-character conversions."""
+    table = np.arange(MAX_CP, dtype=np.uint32)
+    for key, values in layer.chars.items():
+        if len(values[0]) == 1:
+            table[ord(key)] = ord(values[0])
+    return table
+
+
+@dataclass
+class _Step:
+    matcher: _PhraseMatcher | None
+    char_map: U32 | None
+
+    def translation(self) -> dict[int, int]:
+        """The character map as a ``str.translate`` table (changed characters only)."""
+        if self.char_map is None:
+            return {}
+        changed = np.flatnonzero(self.char_map != np.arange(MAX_CP, dtype=np.uint32))
+        return dict(zip(changed.tolist(), self.char_map[changed].tolist(), strict=True))
+
+
+class CompiledScheme:
+    """Layers compiled for speed; ``convert`` equals the reference conversion's text."""
+
+    def __init__(self, layers: Sequence[Layer], prefix: U32 | None = None) -> None:
+        self.steps: list[_Step] = []
+        # Characters that start or continue a phrase anywhere; all others are safe cut points.
+        self.key_chars = np.zeros(MAX_CP, dtype=np.bool_)
+        for k, layer in enumerate(layers):
+            later = layers[k + 1 :]
+            keys = list(layer.phrases)
+            if layer.final:  # user characters are matched like phrases: their output is final
+                keys += [c for c in layer.chars]
+            matcher = None
+            if keys:
+                entries = {**layer.phrases, **layer.chars} if layer.final else layer.phrases
+                outputs = [_through(entries[key][0], later, layer.final) for key in keys]
+                matcher = _PhraseMatcher(keys, outputs)
+                self.key_chars[[ord(c) for key in keys for c in key]] = True
+            chars = None if layer.final or not layer.chars else char_map(layer)
+            self.steps.append(_Step(matcher, chars))
+        self.prefix = prefix
+        self._fold_char_maps()
+
+    def _fold_char_maps(self) -> None:
+        """Character maps with no phrase step between them compose into one lookup."""
+        folded: list[_Step] = []
+        for step in self.steps:
+            if folded and step.matcher is None and folded[-1].char_map is not None:
+                previous = folded[-1].char_map
+                assert previous is not None
+                if step.char_map is not None:
+                    folded[-1] = _Step(folded[-1].matcher, step.char_map[previous])
+                continue
+            folded.append(step)
+        self.steps = folded
+        self.any_phrases = any(step.matcher is not None for step in self.steps)
+        self._translations: list[dict[int, int]] | None = None
+
+    def convert(self, text: str) -> str:
+        """The converted text."""
+        if len(text) < SHORT_TEXT:
+            return self._convert_short(text) if text else text
+        current = _codepoints(text)
+        if self.prefix is not None:
+            current = self.prefix[current]
+        taken = np.zeros(len(current), dtype=np.bool_) if self.any_phrases else None
+        found: list[tuple[_PhraseMatcher, I64, I64, I64]] = []
+        for step in self.steps:
+            if step.matcher is not None:
+                assert taken is not None
+                patterns, starts, ends = step.matcher.find(current, taken if found else None)
+                if len(patterns):
+                    found.append((step.matcher, patterns, starts, ends))
+                    taken[_spans(starts, ends)] = True
+            if step.char_map is not None:
+                current = step.char_map[current]
+        splices: list[tuple[int, int, str]] = []
+        for matcher, patterns, starts, ends in found:
+            same = matcher.out.same_length[patterns]
+            _write(current, matcher.out, patterns[same], starts[same], ends[same])
+            for p, s, e in zip(patterns[~same], starts[~same], ends[~same], strict=True):
+                splices.append((int(s), int(e), matcher.out.texts[p]))
+        out = _text(current)
+        if splices:
+            out = _splice(out, sorted(splices))
+        return out
+
+    def _convert_short(self, text: str) -> str:
+        """The same conversion with string operations: less overhead on short texts."""
+        if self._translations is None:
+            self._translations = [step.translation() for step in self.steps]
+        if self.prefix is not None:
+            text = text.translate(self._translations_prefix())
+        taken: dict[int, tuple[int, str]] = {}
+        for step, translation in zip(self.steps, self._translations, strict=True):
+            if step.matcher is not None:
+                search = _mask(text, taken) if taken else text
+                for pattern, start, end in step.matcher.find_short(search):
+                    taken[start] = (end, step.matcher.out.texts[pattern])
+            if translation:
+                text = text.translate(translation)
+        if not taken:
+            return text
+        pieces = []
+        at = 0
+        for start in sorted(taken):
+            end, value = taken[start]
+            pieces += [text[at:start], value]
+            at = end
+        pieces.append(text[at:])
+        return "".join(pieces)
+
+    def _translations_prefix(self) -> dict[int, int]:
+        assert self.prefix is not None
+        return _Step(None, self.prefix).translation()
+
+    def find_cut(self, text: str) -> int:
+        """An index i > 0 such that text[:i] converts the same alone, or -1 when none."""
+        window = text[-4096:]
+        codepoints = _codepoints(window)
+        if self.prefix is not None:
+            codepoints = self.prefix[codepoints]
+        free = ~self.key_chars[codepoints]
+        hits = np.flatnonzero(free)
+        if not len(hits):
+            return -1
+        return len(text) - len(window) + int(hits[-1]) + 1
+
+
+def _through(value: str, later: Sequence[Layer], final: bool) -> str:
+    if final:
+        return value
+    for layer in later:
+        value = layer.apply_within(value)
+    return value
+
+
+def _mask(text: str, taken: dict[int, tuple[int, str]]) -> str:
+    """``text`` with every taken span blanked by NUL, a character no key holds."""
+    chars = list(text)
+    for start, (end, _) in taken.items():
+        chars[start:end] = "\0" * (end - start)
+    return "".join(chars)
+
+
+def _spans(starts: I64, ends: I64) -> I64:
+    """Every index covered by the half-open spans [starts[i], ends[i])."""
+    lengths = ends - starts
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
+
+
+def _write(current: U32, out: _Outputs, patterns: I64, starts: I64, ends: I64) -> None:
+    if not len(patterns):
+        return
+    lengths = ends - starts
+    before = np.cumsum(lengths) - lengths
+    step = np.arange(int(lengths.sum()))
+    current[np.repeat(starts - before, lengths) + step] = out.flat[
+        np.repeat(out.offsets[patterns] - before, lengths) + step
+    ]
+
+
+def _splice(text: str, splices: list[tuple[int, int, str]]) -> str:
+    pieces = []
+    at = 0
+    for start, end, value in splices:
+        pieces += [text[at:start], value]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)

@@ -1,0 +1,9 @@
+"""One router per resource; ``tongwen.server.app.create_app`` includes them all."""
+
+from __future__ import annotations
+
+from tongwen.server.routes.convert import router as convert_router
+from tongwen.server.routes.health import router as health_router
+from tongwen.server.routes.version import router as version_router
+
+__all__ = ["convert_router", "health_router", "version_router"]

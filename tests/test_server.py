@@ -1,0 +1,287 @@
+"""The HTTP API: routes, the error envelope, limits, and the app factory's wiring."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+import tongwen
+from tongwen.convert.schemes import SOURCES, TARGETS
+from tongwen.server import Settings, create_app
+from tongwen.server import app as app_module
+from tongwen.server.routes import convert_router, health_router, version_router
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings())) as test_client:
+        yield test_client
+
+
+def small_client(**limits: int) -> TestClient:
+    """A client whose app has the given limits (the others default)."""
+    return TestClient(create_app(Settings(**limits)))
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert the response is ``status`` with the error envelope and ``code``; return the error."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+# --- plain routes -----------------------------------------------------------------------------
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_version(client: TestClient) -> None:
+    response = client.get("/v1/version")
+    assert response.status_code == 200
+    assert response.json() == {"tongwen": tongwen.__version__, "data": tongwen.data_version()}
+
+
+def test_openapi_and_docs(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["info"]["title"] == "tongwen"
+    assert client.get("/docs").status_code == 200
+    request_schema = schema["components"]["schemas"]["ConvertRequest"]["properties"]
+    assert tuple(request_schema["to"]["enum"]) == TARGETS
+    assert tuple(request_schema["from"]["enum"]) == SOURCES
+
+
+def test_cpu_routes_are_plain_def() -> None:
+    # Read the routers themselves: recent FastAPI no longer copies included routes onto app.
+    routes = [
+        route
+        for router in (health_router, version_router, convert_router)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
+    assert {route.path for route in routes} == {"/healthz", "/v1/version", "/v1/convert"}
+    paths = create_app(Settings()).openapi()["paths"]
+    assert set(paths) == {"/healthz", "/v1/version", "/v1/convert"}
+    for route in routes:
+        assert not inspect.iscoroutinefunction(route.endpoint), route.path
+
+
+# --- conversion -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("头发和发展", "頭髮和發展"), ("里面", "裡面")],
+)
+def test_convert_s_to_tw(client: TestClient, text: str, expected: str) -> None:
+    response = client.post("/v1/convert", json={"text": text, "to": "tw", "from": "s"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"text": expected, "from": "s", "to": "tw"}
+
+
+def test_convert_t_to_s(client: TestClient) -> None:
+    response = client.post("/v1/convert", json={"text": "頭髮和發展", "to": "s", "from": "t"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"text": "头发和发展", "from": "t", "to": "s"}
+
+
+def test_convert_auto_reports_detected_source(client: TestClient) -> None:
+    response = client.post("/v1/convert", json={"text": "头发和发展", "to": "tw"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"text": "頭髮和發展", "from": "s", "to": "tw"}
+
+    text = "頭髮和發展"
+    response = client.post("/v1/convert", json={"text": text, "to": "s", "from": "auto"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["text"] == "头发和发展"
+    assert body["from"] == tongwen.detect_script(text).script
+    assert body["from"] != "auto"
+
+
+def test_convert_matches_library(client: TestClient) -> None:
+    text = "这里的头发，那里的发展。Latin text 123"
+    for to in TARGETS:
+        response = client.post("/v1/convert", json={"text": text, "to": to, "from": "s"})
+        assert response.status_code == 200, response.text
+        assert response.json()["text"] == tongwen.convert(text, to=to, source="s")
+
+
+def test_convert_empty_text(client: TestClient) -> None:
+    response = client.post("/v1/convert", json={"text": "", "to": "t", "from": "s"})
+    assert response.status_code == 200, response.text
+    assert response.json()["text"] == ""
+
+
+def test_converters_are_cached_per_app_and_pair() -> None:
+    first, second = create_app(Settings()), create_app(Settings())
+    assert first.state.converters is not second.state.converters
+    with TestClient(first) as test_client:
+        for _ in range(2):
+            response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
+            assert response.status_code == 200, response.text
+    cache = first.state.converters
+    assert cache.get("tw", "auto") is cache.get("tw", "auto")
+    assert cache.get("tw", "auto") is not cache.get("tw", "s")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "头发", "to": "xx"},
+        {"text": "头发", "to": "tw", "from": "twp"},
+        {"text": "头发"},
+        {"to": "tw"},
+        {"text": 5, "to": "tw"},
+        {"text": "头发", "to": "tw", "form": "s"},
+        ["头发", "tw"],
+    ],
+)
+def test_invalid_request_shape(client: TestClient, body: Any) -> None:
+    assert_error(client.post("/v1/convert", json=body), 422, "invalid_request")
+
+
+def test_invalid_target_names_the_field(client: TestClient) -> None:
+    error = assert_error(
+        client.post("/v1/convert", json={"text": "头发", "to": "xx"}), 422, "invalid_request"
+    )
+    assert "to" in error["message"]
+
+
+def test_malformed_json(client: TestClient) -> None:
+    response = client.post(
+        "/v1/convert", content='{"text": "头'.encode(), headers={"content-type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    assert_error(response, response.status_code, "invalid_request")
+
+
+def test_invalid_utf8_body(client: TestClient) -> None:
+    response = client.post(
+        "/v1/convert",
+        content=b'{"text": "\xff\xfe\xc3", "to": "tw"}',
+        headers={"content-type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500
+    assert_error(response, response.status_code, "invalid_request")
+
+
+def test_lone_surrogate_is_rejected(client: TestClient) -> None:
+    response = client.post(
+        "/v1/convert",
+        content=b'{"text": "a\\ud800b", "to": "tw"}',
+        headers={"content-type": "application/json"},
+    )
+    assert_error(response, 422, "invalid_request")
+
+
+def test_body_over_limit() -> None:
+    with small_client(max_request_bytes=100) as test_client:
+        response = test_client.post("/v1/convert", json={"text": "头" * 100, "to": "tw"})
+        assert_error(response, 413, "request_too_large")
+        response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
+        assert response.status_code == 200, response.text
+
+
+def test_chunked_body_over_limit_without_content_length() -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(20):
+            yield b"x" * 10
+        yield b'", "to": "tw"}'
+
+    with small_client(max_request_bytes=100) as test_client:
+        response = test_client.post(
+            "/v1/convert", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert_error(response, 413, "request_too_large")
+
+
+def test_text_over_max_chars() -> None:
+    with small_client(max_chars=5) as test_client:
+        response = test_client.post("/v1/convert", json={"text": "头发头发头发", "to": "tw"})
+        assert_error(response, 413, "text_too_long")
+        response = test_client.post("/v1/convert", json={"text": "头发头发头", "to": "tw"})
+        assert response.status_code == 200, response.text
+
+
+def test_engine_input_errors_are_400(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Rejecting:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def get(self, to: str, source: str) -> Rejecting:
+            return self
+
+        def convert(self, text: str) -> str:
+            raise self.error
+
+    app = create_app(Settings())
+    with TestClient(app) as test_client:
+        for error in (tongwen.InputError("bad input"), tongwen.UnknownSchemeError("no such")):
+            app.state.converters = Rejecting(error)
+            response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
+            assert_error(response, 400, "invalid_input")
+
+
+def test_unexpected_errors_use_the_envelope() -> None:
+    class Broken:
+        def get(self, to: str, source: str) -> Broken:
+            raise RuntimeError("boom")
+
+    app = create_app(Settings())
+    app.state.converters = Broken()
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
+        error = assert_error(response, 500, "internal_error")
+        assert "boom" not in error["message"]
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    assert_error(client.get("/nope"), 404, "not_found")
+    assert_error(client.get("/v1/convert"), 405, "method_not_allowed")
+
+
+# --- settings and serve -----------------------------------------------------------------------
+
+
+def test_settings_read_from_env_when_app_is_created(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONGWEN_MAX_CHARS", "3")
+    monkeypatch.setenv("TONGWEN_MAX_REQUEST_BYTES", "4096")
+    app: FastAPI = create_app()
+    assert app.state.settings.max_chars == 3
+    assert app.state.settings.max_request_bytes == 4096
+    defaults = Settings.model_fields
+    assert defaults["max_chars"].default == 200_000
+    assert defaults["max_request_bytes"].default == 1_000_000
+
+
+def test_serve_runs_uvicorn_with_the_factory(monkeypatch: pytest.MonkeyPatch) -> None:
+    uvicorn = pytest.importorskip("uvicorn")
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    app_module.serve(host="0.0.0.0", port=9999, workers=2)
+    assert calls == [
+        (
+            ("tongwen.server.app:create_app",),
+            {"factory": True, "host": "0.0.0.0", "port": 9999, "workers": 2},
+        )
+    ]

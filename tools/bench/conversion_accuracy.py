@@ -1,0 +1,403 @@
+"""Conversion accuracy: tongwen and its peers on ../shared/data/conversion, side by side.
+
+    .venv/bin/python tools/bench/conversion_accuracy.py     (part of `make bench`)
+
+Writes docs/benchmarks/conversion-accuracy.md and raw outputs under bench-out/conversion/.
+Scores are those of ../shared/tools/score_conversion.py: its score() is called directly and
+files are read with its read_lines().
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
+
+FRAGMENT = "conversion-accuracy"
+SCRIPT = "conversion_accuracy.py"
+CASE_SCHEMES = ("s2t", "s2tw", "s2hk", "s2twp")
+# tongwen is compared head to head with OpenCC's official binding.
+REFERENCE_PEER = "OpenCC"
+EXAMPLES = 8
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    title: str
+    schemes: tuple[str, ...]  # canonical schemes scored; the first is the set's own region
+    note: str
+
+
+SETS: tuple[EvalSet, ...] = (
+    EvalSet(
+        "sinica_tw",
+        "Taiwan written Mandarin (Sinica Treebank sample), 4,153 sentences",
+        ("s2tw", "s2t"),
+        "**Development set, evaluation only** (CC BY-NC-SA 2.5): tongwen is tuned while "
+        "looking at it and trains nothing on it, so its tongwen figures are optimistic; the "
+        "held-back Taiwan set is kept outside the project for independent checks.",
+    ),
+    EvalSet(
+        "hkcancor_yue",
+        "Hong Kong spoken Cantonese (HKCanCor), 11,814 utterances",
+        ("s2hk", "s2t"),
+        "A stress test: Cantonese 係 is written 系 in simplified, and spoken-Cantonese characters "
+        "are rare in the dictionaries.",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+
+
+def head_to_head(
+    ref: Sequence[str],
+    hyp_a: Sequence[str],
+    hyp_b: Sequence[str],
+    canon: Any,
+) -> dict[str, Any]:
+    """Where two systems' outputs differ, which one reproduced the reference (up to variants).
+
+    Positions are compared only on lines where ref and both outputs have the same length (the
+    scorer's confusions use the same rule). ``canon`` maps text to its variant-canonical form.
+    """
+    counts: Counter[str] = Counter(total=len(ref))
+    examples: dict[str, list[dict[str, Any]]] = {"a": [], "b": [], "neither": []}
+    for i, (r, a, b) in enumerate(zip(ref, hyp_a, hyp_b, strict=True)):
+        if a == b:
+            continue
+        counts["lines"] += 1
+        if not len(r) == len(a) == len(b):
+            counts["lines_unaligned"] += 1
+            continue
+        diff = [j for j in range(len(r)) if a[j] != b[j]]
+        kinds = set()
+        for j in diff:
+            ok_a = canon(a[j]) == canon(r[j])
+            ok_b = canon(b[j]) == canon(r[j])
+            kind = "variants" if ok_a and ok_b else "a" if ok_a else "b" if ok_b else "neither"
+            counts[kind] += 1
+            kinds.add(kind)
+        for kind in ("a", "b", "neither"):
+            if kind in kinds:
+                examples[kind].append({"line": i + 1, "ref": r, "a": a, "b": b, "diff": diff})
+    return {"counts": dict(counts), "examples": examples}
+
+
+def window(text: str, marks: Sequence[int], pad: int = 6, width: int = 36) -> str:
+    """The part of a line around the marked positions, marked positions in bold."""
+    lo = max(0, marks[0] - pad)
+    hi = min(len(text), max(marks[-1] + pad + 1, lo + 1))
+    hi = min(hi, lo + width)
+    marked = set(marks)
+    out = "".join(f"**{text[k]}**" if k in marked else text[k] for k in range(lo, hi))
+    return ("…" if lo > 0 else "") + out + ("…" if hi < len(text) else "")
+
+
+def run_cases(
+    systems: Sequence[benchlib.System], cases: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """OpenCC's regression cases: per system and scheme, passed, total and the failures."""
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for system in systems:
+        per_scheme: dict[str, dict[str, Any]] = {}
+        for scheme in CASE_SCHEMES:
+            if not system.supports(scheme):
+                continue
+            convert = system.converter(scheme)
+            passed, total, failures = 0, 0, []
+            for case in cases:
+                expected = case["expected"].get(scheme)
+                if expected is None:
+                    continue
+                total += 1
+                got = convert(case["input"])
+                if got == expected:
+                    passed += 1
+                else:
+                    failures.append(
+                        {"id": case["id"], "input": case["input"], "expected": expected, "got": got}
+                    )
+            per_scheme[scheme] = {"passed": passed, "total": total, "failures": failures}
+        results[system.name] = per_scheme
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def score_rows(
+    eval_set: EvalSet,
+    systems: Sequence[benchlib.System],
+    scores: dict[tuple[str, str, str], dict[str, Any]],
+) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for scheme in eval_set.schemes:
+        for system in systems:
+            s = scores.get((eval_set.name, scheme, system.name))
+            if s is None:
+                continue
+            rows.append(
+                [
+                    system.name,
+                    system.label(scheme),
+                    benchlib.pct(s["o2m_strict"]),
+                    benchlib.pct(s["o2m_lenient"]),
+                    benchlib.pct(s["han_strict"]),
+                    benchlib.pct(s["han_lenient"]),
+                    s["o2m_errors"],
+                ]
+            )
+    return rows
+
+
+def confusion_table(columns: Sequence[tuple[str, list[tuple[str, int]]]]) -> str:
+    depth = max((len(c) for _, c in columns), default=0)
+    headers = ["#"]
+    for name, _ in columns:
+        headers += [f"{name}: src: ref->hyp", "n"]
+    rows = []
+    for k in range(depth):
+        row: list[object] = [k + 1]
+        for _, conf in columns:
+            row += list(conf[k]) if k < len(conf) else ["", ""]
+        rows.append(row)
+    return benchlib.md_table(headers, rows, "r" + "lr" * len(columns))
+
+
+def render(
+    meta: dict[str, str],
+    command: str,
+    systems: Sequence[benchlib.System],
+    missing: dict[str, str],
+    scores: dict[tuple[str, str, str], dict[str, Any]],
+    duels: dict[tuple[str, str], dict[str, Any]],
+    cases: dict[str, dict[str, dict[str, Any]]],
+    n_cases: int,
+) -> str:
+    out = [
+        "## Conversion accuracy",
+        "",
+        benchlib.fragment_run_line(meta),
+        "",
+        f"Command: `{command}` (from the repository root; `make bench` runs it). Input: the "
+        "`.s.txt` file of each set in `../shared/data/conversion`, converted as one string per "
+        "call; reference: its `.t.txt`. Scores: `../shared/tools/score_conversion.py` (its "
+        "`score()` is called directly): share of Han characters of the reference reproduced, "
+        "*strict* or *lenient* (orthographic variants such as 裏/裡, 臺/台 allowed), over all "
+        "Han characters or only where the simplified character has several traditional "
+        "candidates (*one-to-many*, 发→發/髮). o2m errors: one-to-many positions wrong even "
+        "leniently. Raw outputs: `bench-out/conversion/`.",
+        "",
+        "zhconv-rs has no character-only Taiwan target: its `zh-tw` also converts vocabulary "
+        "(like OpenCC `s2twp`); zhconv-rs is called with `wikitext=False`.",
+    ]
+    if missing:
+        out += [
+            "",
+            "Not measured in this run: "
+            + "; ".join(f"{name} ({why})" for name, why in missing.items())
+            + ".",
+        ]
+    for eval_set in SETS:
+        s0 = next(
+            (v for (n, _, _), v in scores.items() if n == eval_set.name), {"han": 0, "o2m": 0}
+        )
+        out += [
+            "",
+            f"### {eval_set.name}: {eval_set.title}",
+            "",
+            eval_set.note,
+            f"{s0['han']:,} Han characters in the reference, {s0['o2m']:,} at one-to-many "
+            "positions.",
+            "",
+            benchlib.md_table(
+                [
+                    "system",
+                    "scheme",
+                    "one-to-many strict",
+                    "one-to-many lenient",
+                    "Han strict",
+                    "Han lenient",
+                    "o2m errors",
+                ],
+                score_rows(eval_set, systems, scores),
+                "llrrrrr",
+            ),
+        ]
+        scheme = eval_set.schemes[0]
+        columns = [
+            (sys_.name, scores[(eval_set.name, scheme, sys_.name)]["top_confusions"])
+            for sys_ in systems
+            if sys_.name in ("tongwen", REFERENCE_PEER)
+            and (eval_set.name, scheme, sys_.name) in scores
+        ]
+        if columns:
+            out += [
+                "",
+                f"Top one-to-many confusions, {scheme} "
+                "(`score()`'s `top_confusions`: simplified source: reference->output, count):",
+                "",
+                confusion_table(columns),
+            ]
+        for duel_scheme in eval_set.schemes:
+            duel = duels.get((eval_set.name, duel_scheme))
+            if duel:
+                out += render_duel(duel_scheme, duel)
+    out += [
+        "",
+        "### OpenCC's regression cases",
+        "",
+        f"`../shared/data/conversion/opencc_cases.json` ({n_cases} cases; each gives expected "
+        "outputs for some schemes). Passed/total, exact string match; tongwen runs `s2X` as "
+        '`Converter(to="X", source="s")`; zhconv-rs runs `s2tw` and `s2twp` both as `zh-tw`. '
+        f"Command: `{command}`.",
+        "",
+    ]
+    rows = []
+    for system in systems:
+        per = cases.get(system.name, {})
+        row: list[object] = [system.name]
+        for scheme in CASE_SCHEMES:
+            r = per.get(scheme)
+            row.append(f"{r['passed']}/{r['total']}" if r else "—")
+        rows.append(row)
+    out.append(benchlib.md_table(["system", *CASE_SCHEMES], rows, "l" + "r" * len(CASE_SCHEMES)))
+    tw_failures = [
+        (scheme, f) for scheme, r in cases.get("tongwen", {}).items() for f in r["failures"]
+    ]
+    if tw_failures:
+        out += [
+            "",
+            f"tongwen's failures ({len(tw_failures)}; all in `bench-out/conversion/cases.json`):",
+            "",
+            benchlib.md_table(
+                ["scheme", "case", "input", "expected", "tongwen"],
+                [
+                    [scheme, f["id"], f["input"], f["expected"], f["got"]]
+                    for scheme, f in tw_failures[:20]
+                ],
+            ),
+        ]
+    return "\n".join(out)
+
+
+def render_duel(scheme: str, duel: dict[str, Any]) -> list[str]:
+    c = duel["counts"]
+    if not c.get("lines"):
+        return [
+            "",
+            f"tongwen vs {REFERENCE_PEER} ({scheme}): identical on all {c['total']:,} lines.",
+        ]
+    out = [
+        "",
+        f"tongwen vs {REFERENCE_PEER} ({scheme}): {c.get('lines', 0):,} lines differ; at the "
+        f"differing characters tongwen alone matches the reference {c.get('a', 0):,} times, "
+        f"{REFERENCE_PEER} alone {c.get('b', 0):,}, neither {c.get('neither', 0):,}, both "
+        f"(variants of each other) {c.get('variants', 0):,}"
+        + (
+            f"; {c['lines_unaligned']:,} lines differ in length and are not compared"
+            if c.get("lines_unaligned")
+            else ""
+        )
+        + ".",
+    ]
+    rows = []
+    for kind, who in (("a", "tongwen"), ("b", REFERENCE_PEER), ("neither", "neither")):
+        for ex in duel["examples"][kind][: EXAMPLES // 2 if kind != "neither" else 2]:
+            d = ex["diff"]
+            rows.append(
+                [
+                    who,
+                    ex["line"],
+                    window(ex["ref"], d),
+                    window(ex["a"], d),
+                    window(ex["b"], d),
+                ]
+            )
+    if rows:
+        out += [
+            "",
+            benchlib.md_table(["right", "line", "reference", "tongwen", REFERENCE_PEER], rows),
+        ]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
+    args = parser.parse_args(argv)
+    command = benchlib.command_line(SCRIPT, argv)
+    shared = benchlib.require_shared()
+    scorer = benchlib.load_scorer(shared)
+    conv_dir = shared / "data" / "conversion"
+    raw_dir = benchlib.OUT_DIR / "conversion"
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    meta = benchlib.run_metadata()
+    systems, missing = benchlib.load_systems()
+    for name, why in missing.items():
+        print(f"warning: {name} not measured: {why}", file=sys.stderr)
+    if not any(s.name == REFERENCE_PEER for s in systems):
+        raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
+    canon = scorer.Variants().canon
+
+    scores: dict[tuple[str, str, str], dict[str, Any]] = {}
+    duels: dict[tuple[str, str], dict[str, Any]] = {}
+    for eval_set in SETS:
+        ref = scorer.read_lines(str(conv_dir / f"{eval_set.name}.t.txt"))
+        src = scorer.read_lines(str(conv_dir / f"{eval_set.name}.s.txt"))
+        for scheme in eval_set.schemes:
+            hyps: dict[str, list[str]] = {}
+            for system in systems:
+                t0 = time.perf_counter()
+                hyp = benchlib.convert_lines(system.converter(scheme), src)
+                elapsed = time.perf_counter() - t0
+                hyps[system.name] = hyp
+                (raw_dir / f"{eval_set.name}.{scheme}.{system.name}.txt").write_text(
+                    "\n".join(hyp) + "\n", encoding="utf-8"
+                )
+                s = scorer.score(ref, src, hyp)
+                scores[(eval_set.name, scheme, system.name)] = s
+                print(
+                    f"{eval_set.name} {scheme:5} {system.name:12}"
+                    f" o2m {benchlib.pct(s['o2m_lenient'])} han {benchlib.pct(s['han_lenient'])}"
+                    f" errors {s['o2m_errors']}"
+                    f" ({elapsed:.1f}s)",
+                    file=sys.stderr,
+                )
+            if "tongwen" in hyps:
+                duel = head_to_head(ref, hyps["tongwen"], hyps[REFERENCE_PEER], canon)
+                duels[(eval_set.name, scheme)] = duel
+                (raw_dir / f"{eval_set.name}.{scheme}.tongwen-vs-opencc.json").write_text(
+                    json.dumps(duel, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
+
+    cases = json.loads((conv_dir / "opencc_cases.json").read_text(encoding="utf-8"))
+    case_results = run_cases(systems, cases)
+    (raw_dir / "cases.json").write_text(
+        json.dumps(case_results, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    text = render(meta, command, systems, missing, scores, duels, case_results, len(cases))
+    if args.no_write:
+        print(text)
+    else:
+        path = benchlib.write_fragment(FRAGMENT, text)
+        print(f"wrote {path.relative_to(benchlib.ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
