@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 import tongwen
-from tongwen.convert.schemes import SOURCES, TARGETS
+from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.server import Settings, create_app
 from tongwen.server import app as app_module
 from tongwen.server.routes import convert_router, health_router, version_router

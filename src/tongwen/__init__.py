@@ -7,8 +7,8 @@ tongwen loads no table and no compiled library: tables load on first use.
 from __future__ import annotations
 
 from tongwen._version import __version__, data_version
-from tongwen.convert.converter import ConvertedToken, Converter, Inspection, convert
-from tongwen.convert.detect import ScriptGuess, detect_script
+from tongwen.conversion.converter import ConvertedToken, Converter, Inspection, convert
+from tongwen.conversion.detect import ScriptGuess, detect_script
 from tongwen.errors import DataError, InputError, TongwenError, UnknownSchemeError
 
 __all__ = [

@@ -26,9 +26,7 @@ _SKIP_WS = re.compile(rf"[{_WS}]*")
 _ATTR_NAME = re.compile(rf"[^{_WS}/>=]*")
 _UNQUOTED = re.compile(rf"[^{_WS}>]*")
 _COMMENT_END = re.compile(r"--!?>")
-_RAW_END = {
-    name: re.compile(rf"</{name}(?=[{_WS}/>])", re.IGNORECASE) for name in _RAW_NAMES
-}
+_RAW_END = {name: re.compile(rf"</{name}(?=[{_WS}/>])", re.IGNORECASE) for name in _RAW_NAMES}
 
 # States between markup constructs; tag sub-states follow the HTML tokenizer's attribute states.
 _TEXT, _TAG, _BOGUS, _COMMENT, _CDATA, _RAW = range(6)
@@ -185,7 +183,7 @@ class MarkupSplitter:
                 if i < n:
                     sub = _BEFORE
                 continue
-            if sub == _DQ or sub == _SQ:
+            if sub in (_DQ, _SQ):
                 k = buf.find('"' if sub == _DQ else "'", i)
                 if k < 0:
                     i = n
@@ -220,6 +218,8 @@ class MarkupSplitter:
 
 def _add(out: list[tuple[int, bool]], end: int, convertible: bool) -> None:
     """Extend the spans in ``out`` to ``end``, merging with the last span of the same kind."""
+    if end <= (out[-1][0] if out else 0):
+        return
     if out and out[-1][1] == convertible:
         out[-1] = (end, convertible)
     else:

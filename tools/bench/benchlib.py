@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "tools" / "bench"
@@ -177,9 +178,7 @@ def _load_tongwen() -> System:
 
     # Fail here, not mid-benchmark, when the engine is not there yet.
     factory("s2t")("头发")
-    return System(
-        "tongwen", "tongwen", {s: _tongwen_label(s) for s in TONGWEN_SCHEMES}, factory
-    )
+    return System("tongwen", "tongwen", {s: _tongwen_label(s) for s in TONGWEN_SCHEMES}, factory)
 
 
 def _load_opencc() -> System:
@@ -205,12 +204,14 @@ def _load_opencc_pyo3() -> System:
 def _load_zhconv_rs() -> System:
     import zhconv_rs
 
+    zhconv: Any = zhconv_rs.zhconv  # its stub types the target as a Literal
+
     def factory(scheme: str) -> Convert:
         target = ZHCONV_SCHEMES[scheme]
 
         # wikitext=False: plain text, no MediaWiki -{...}- markup handling.
         def fn(text: str) -> str:
-            out: str = zhconv_rs.zhconv(text, target, False)
+            out: str = zhconv(text, target, False)
             return out
 
         return fn

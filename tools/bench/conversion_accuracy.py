@@ -44,9 +44,10 @@ SETS: tuple[EvalSet, ...] = (
         "sinica_tw",
         "Taiwan written Mandarin (Sinica Treebank sample), 4,153 sentences",
         ("s2tw", "s2t"),
-        "**Development set, evaluation only** (CC BY-NC-SA 2.5): tongwen is tuned while "
-        "looking at it and trains nothing on it, so its tongwen figures are optimistic; the "
-        "held-back Taiwan set is kept outside the project for independent checks.",
+        "**Development set, evaluation only** (CC BY-NC-SA 2.5: nothing is trained on it). "
+        "It is the set tongwen is developed against, so tongwen's figures here may be "
+        "optimistic; held-back Taiwan and Hong Kong sets are kept outside the project for "
+        "independent checks.",
     ),
     EvalSet(
         "hkcancor_yue",
@@ -123,7 +124,10 @@ def run_cases(
                 if expected is None:
                     continue
                 total += 1
-                got = convert(case["input"])
+                try:
+                    got = convert(case["input"])
+                except Exception as exc:  # a failed case, not a failed benchmark
+                    got = f"error: {type(exc).__name__}: {exc}"
                 if got == expected:
                     passed += 1
                 else:
@@ -237,6 +241,8 @@ def render(
                 score_rows(eval_set, systems, scores),
                 "llrrrrr",
             ),
+            "",
+            f"Command: `{command}`.",
         ]
         scheme = eval_set.schemes[0]
         columns = [
@@ -363,7 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             hyps: dict[str, list[str]] = {}
             for system in systems:
                 t0 = time.perf_counter()
-                hyp = benchlib.convert_lines(system.converter(scheme), src)
+                try:
+                    hyp = benchlib.convert_lines(system.converter(scheme), src)
+                except Exception as exc:  # report a broken system, measure the others
+                    why = f"{type(exc).__name__}: {exc}"
+                    missing[f"{system.name} {system.label(scheme)} on {eval_set.name}"] = why
+                    print(f"error: {system.name} {scheme} {eval_set.name}: {why}", file=sys.stderr)
+                    continue
                 elapsed = time.perf_counter() - t0
                 hyps[system.name] = hyp
                 (raw_dir / f"{eval_set.name}.{scheme}.{system.name}.txt").write_text(
@@ -378,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f" ({elapsed:.1f}s)",
                     file=sys.stderr,
                 )
-            if "tongwen" in hyps:
+            if "tongwen" in hyps and REFERENCE_PEER in hyps:
                 duel = head_to_head(ref, hyps["tongwen"], hyps[REFERENCE_PEER], canon)
                 duels[(eval_set.name, scheme)] = duel
                 (raw_dir / f"{eval_set.name}.{scheme}.tongwen-vs-opencc.json").write_text(

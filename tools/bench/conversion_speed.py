@@ -76,6 +76,10 @@ def differing_examples(a: str, b: str, limit: int = 20) -> list[tuple[int, str, 
     return found
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def ratio(rate: float, other: float | None) -> str:
     return f"{rate / other:.2f}×" if other else "—"
 
@@ -94,10 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = benchlib.command_line(SCRIPT, argv)
 
+    meta = benchlib.run_metadata()  # before pinning: it reports the machine's CPUs
     cpu = pin_to_one_core()
     shared = benchlib.require_shared()
     base = (shared / "data" / "text" / "bench_mixed_10k.txt").read_text(encoding="utf-8")
-    meta = benchlib.run_metadata()
     systems, missing = benchlib.load_systems()
     for name, why in missing.items():
         print(f"warning: {name} not measured: {why}", file=sys.stderr)
@@ -124,10 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
 
-    for scheme in WHOLE_SCHEMES:
-        for system in systems:
-            if system.supports(scheme):
-                system.converter(scheme)(warm_inputs[scheme])
+    for system in list(systems):
+        try:
+            for scheme in WHOLE_SCHEMES:
+                if system.supports(scheme):
+                    system.converter(scheme)(warm_inputs[scheme])
+        except Exception as exc:  # report a broken system, measure the others
+            if system.name == REFERENCE_PEER:
+                raise
+            missing[system.name] = f"warm-up failed: {type(exc).__name__}: {exc}"
+            systems.remove(system)
 
     whole: dict[tuple[str, str], list[float]] = {}
     per_line: dict[tuple[str, str], list[float]] = {}
@@ -230,7 +240,8 @@ def render(
         "`str` and converted in ONE call; t2s converts OpenCC's s2t output of it "
         f"({input_mb['t2s']:.1f} MB). Each converter is warmed up on ~1 MB first. MB/s = "
         "input MB (10^6 bytes of UTF-8) / seconds, best of "
-        f"{runs} rounds (fewer where one system's runs exceeded {budget_s:.0f} s in total); "
+        f"{plural(runs, 'round')} (fewer where one system's runs exceeded {budget_s:.0f} s "
+        "in total); "
         "within a round the systems take turns in a rotated order. The machine is noisy: read "
         "the ratios (columns ×), measured side by side in this run, rather than absolute MB/s.",
     ]
@@ -271,6 +282,8 @@ def render(
     out += [
         "",
         "### One call per file",
+        "",
+        f"Command: `{command}`.",
         "",
         benchlib.md_table(
             [
@@ -323,7 +336,7 @@ def render(
         "",
         f"The {n_lines:,} lines of `bench_mixed_10k.txt` ({line_mb:.2f} MB, "
         f"{1e6 * line_mb / n_lines:.0f} bytes a line on average), one call each, best of "
-        f"{runs} rounds, same process and command: `{command}`.",
+        f"{plural(runs, 'round')}, same process and command: `{command}`.",
         "",
         benchlib.md_table(
             ["scheme", "system", "lines/s", "MB/s", "× OpenCC", "× zhconv-rs"], rows, "llrrrr"

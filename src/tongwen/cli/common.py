@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-__all__ = ["ENCODINGS", "add_io_arguments", "fail", "open_inputs", "Output"]
+__all__ = ["ENCODINGS", "Output", "add_io_arguments", "fail", "open_inputs"]
 
 ENCODINGS = ("utf-8", "gb18030", "big5")
 

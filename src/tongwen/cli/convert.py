@@ -8,7 +8,7 @@ from typing import Any
 
 import tongwen
 from tongwen.cli.common import Output, OutputEncodingError, add_io_arguments, fail, open_inputs
-from tongwen.convert.schemes import SOURCES, TARGETS
+from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.markup import split_markup
 from tongwen.textio import iter_chunks, iter_decoded
 
@@ -35,7 +35,7 @@ examples:
   echo '干部在干活' | tongwen convert --to tw --inspect  (show each stage and token)"""
 
 #: Characters per chunk handed to the converter (a line is never cut inside a phrase).
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 
 
 def add_parser(commands: Any) -> None:

@@ -18,7 +18,7 @@ def add_parser(commands: Any) -> None:
         "serve", help="run the HTTP service", description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     parser.set_defaults(run=run)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tongwen.convert.schemes import SOURCES, TARGETS
+from tongwen.conversion.schemes import SOURCES, TARGETS
 
 __all__ = [
     "ApiError",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tongwen.convert.layers import Layer
+from tongwen.conversion.layers import Layer
 
 __all__ = ["ConvertedToken", "Stage", "convert_tokens"]
 
@@ -63,12 +63,8 @@ def _convert_char(token: ConvertedToken, layer: Layer) -> ConvertedToken:
     if entry is None:
         return token
     candidates = _dedupe([out for c in token.candidates for out in layer.chars.get(c, (c,))])
-    if layer.final:
-        source = "user"
-    elif len(entry) > 1 or token.source == "default":
-        source = "default"
-    else:
-        source = "char"
+    # A character with several candidates stays a real choice through the later layers.
+    source = "default" if len(entry) > 1 or token.source == "default" else "char"
     return replace(token, text=candidates[0], candidates=candidates, source=source)
 
 

@@ -8,25 +8,25 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tongwen.convert.detect import detect_script
-from tongwen.convert.layers import Layer, get_layer, user_layer
-from tongwen.convert.reference import ConvertedToken, Stage, convert_tokens
-from tongwen.convert.schemes import (
+from tongwen.conversion.detect import detect_script
+from tongwen.conversion.layers import Layer, get_layer, user_layer
+from tongwen.conversion.reference import ConvertedToken, Stage, convert_tokens
+from tongwen.conversion.schemes import (
     Scheme,
     check_source,
     check_target,
     normalization,
     route,
 )
-from tongwen.convert.tables import parse_user_phrases, read_user_phrases
+from tongwen.conversion.tables import parse_user_phrases, read_user_phrases
 
 if TYPE_CHECKING:
-    from tongwen.convert.compiled import CompiledScheme
+    from tongwen.conversion.compiled import CompiledScheme
 
 __all__ = ["ConvertedToken", "Converter", "Inspection", "convert"]
 
 #: Texts longer than this are converted in pieces cut at line ends (memory stays bounded).
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 
 UserPhrases = Mapping[str, "str | Sequence[str]"] | str | os.PathLike[str]
 
@@ -74,7 +74,7 @@ def _shared_compiled(scheme: str | None, layers: tuple[Layer, ...]) -> CompiledS
 
 
 def _compile(layers: tuple[Layer, ...]) -> CompiledScheme:
-    from tongwen.convert.compiled import CompiledScheme, char_map
+    from tongwen.conversion.compiled import CompiledScheme, char_map
 
     prefix = None
     if layers and layers[0].name == normalization().name:
@@ -86,7 +86,8 @@ class Converter:
     """Converts text to the script ``to`` ("s", "t", "tw", "hk" or "twp").
 
     ``source`` is "auto" (detected per call) or one of "s", "t", "tw", "hk". ``user_phrases``
-    (a mapping, or the path of a TSV file ``key<TAB>value``) beat every packaged entry.
+    (a mapping, or the path of a TSV file ``key<TAB>value``) are matched first, longest first,
+    everywhere in the text, and their output is final: they beat every packaged entry.
     ``normalize`` maps CJK compatibility ideographs to unified ones first; by default every
     character that no table converts comes out exactly as it went in.
     """

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
-from tongwen.convert.tables import load_table
+from tongwen.conversion.tables import load_table
 
 __all__ = ["Layer", "get_layer", "user_layer"]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: get_layer shares them
 class Layer:
-    """Phrases (keys of two or more characters) and characters of one step.
+    """Phrases (keys of two or more characters, or whose output is not one character) and
+    characters (one character to one character) of one step.
 
     The longest key wins at a position; on a key held by several tables the first table wins.
     ``final`` layers (user phrases) give output that no later layer touches.
@@ -29,7 +30,7 @@ class Layer:
 
     def longest_match(self, text: str, start: int) -> int:
         """Length of the longest phrase key at ``text[start:]``, or 0 when none starts there."""
-        for length in range(min(self.max_len, len(text) - start), 1, -1):
+        for length in range(min(self.max_len, len(text) - start), 0, -1):
             if text[start : start + length] in self.phrases:
                 return length
         return 0
@@ -57,9 +58,14 @@ def _merge(entries: list[Mapping[str, tuple[str, ...]]]) -> dict[str, tuple[str,
     return merged
 
 
+def _is_char_entry(key: str, values: tuple[str, ...], final: bool) -> bool:
+    """One character whose default is one character; anything else is matched as a phrase."""
+    return not final and len(key) == 1 and len(values[0]) == 1
+
+
 def _split(name: str, merged: dict[str, tuple[str, ...]], final: bool) -> Layer:
-    phrases = {k: v for k, v in merged.items() if len(k) > 1}
-    chars = {k: v for k, v in merged.items() if len(k) == 1}
+    phrases = {k: v for k, v in merged.items() if not _is_char_entry(k, v, final)}
+    chars = {k: v for k, v in merged.items() if _is_char_entry(k, v, final)}
     longest = max(map(len, phrases), default=1)
     return Layer(name, MappingProxyType(phrases), MappingProxyType(chars), final, longest)
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from tongwen.convert.tables import load_table
+from tongwen.conversion.tables import load_table
 
 __all__ = ["ScriptGuess", "detect_script"]
 
@@ -41,8 +41,9 @@ def _markers() -> dict[str, int]:
             flags[char] = flags.get(char, 0) | _TRADITIONAL
     tw = load_table("TWVariants").entries
     hk = load_table("HKVariants").entries
-    tw_forms = {v for k, vs in tw.items() for v in vs if v != k}
-    hk_forms = {v for k, vs in hk.items() for v in vs if v != k}
+    standard = {v for values in st.values() for v in values}  # what s2t can write anyway
+    tw_forms = {v for k, vs in tw.items() for v in vs if v != k} - standard
+    hk_forms = {v for k, vs in hk.items() for v in vs if v != k} - standard
     for char in tw_forms - hk_forms:
         flags[char] = flags.get(char, 0) | _TW
     for char in hk_forms - tw_forms:

@@ -17,7 +17,7 @@ import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
-from tongwen.convert.layers import Layer
+from tongwen.conversion.layers import Layer
 
 __all__ = ["CompiledScheme", "char_map"]
 
@@ -123,8 +123,7 @@ def char_map(layer: Layer) -> U32:
     """Code point -> code point array of the layer's one-character conversions."""
     table = np.arange(MAX_CP, dtype=np.uint32)
     for key, values in layer.chars.items():
-        if len(values[0]) == 1:
-            table[ord(key)] = ord(values[0])
+        table[ord(key)] = ord(values[0])
     return table
 
 
@@ -151,12 +150,9 @@ class CompiledScheme:
         for k, layer in enumerate(layers):
             later = layers[k + 1 :]
             keys = list(layer.phrases)
-            if layer.final:  # user characters are matched like phrases: their output is final
-                keys += [c for c in layer.chars]
             matcher = None
             if keys:
-                entries = {**layer.phrases, **layer.chars} if layer.final else layer.phrases
-                outputs = [_through(entries[key][0], later, layer.final) for key in keys]
+                outputs = [_through(layer.phrases[key][0], later, layer.final) for key in keys]
                 matcher = _PhraseMatcher(keys, outputs)
                 self.key_chars[[ord(c) for key in keys for c in key]] = True
             chars = None if layer.final or not layer.chars else char_map(layer)
@@ -183,6 +179,10 @@ class CompiledScheme:
         """The converted text."""
         if len(text) < SHORT_TEXT:
             return self._convert_short(text) if text else text
+        return self._convert_arrays(text)
+
+    def _convert_arrays(self, text: str) -> str:
+        """The conversion over code-point arrays: for all but short texts."""
         current = _codepoints(text)
         if self.prefix is not None:
             current = self.prefix[current]

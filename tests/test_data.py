@@ -1,0 +1,91 @@
+"""The data itself: upstream files as copied, tables well formed, schemes consistent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from importlib import resources
+
+import pytest
+from conftest import ROOT
+
+from tongwen.conversion.schemes import SCRIPTS, TARGETS, get_scheme, route, scheme_names
+from tongwen.conversion.tables import load_table
+from tongwen.text import is_han
+
+DATA = resources.files("tongwen").joinpath("data")
+MANIFEST = json.loads(DATA.joinpath("manifest.json").read_text(encoding="utf-8"))
+TABLES = sorted(MANIFEST["tables"])
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_manifest_hashes_match_the_packaged_files() -> None:
+    for relative, digest in MANIFEST["files"].items():
+        assert sha256(DATA.joinpath(relative).read_bytes()) == digest, relative
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib")
+def test_upstream_files_are_verbatim() -> None:
+    import tomllib
+
+    for meta_path in sorted((ROOT / "data" / "upstream").glob("*/UPSTREAM.toml")):
+        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+        assert meta["license"] and meta["version"] and meta["repository"]
+        for name, digest in meta["files"].items():
+            assert sha256((meta_path.parent / name).read_bytes()) == digest, name
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_table_is_sorted_unique_and_has_provenance(name: str) -> None:
+    text = DATA.joinpath(f"tables/{name}.tsv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    assert any("from:" in line and "Apache-2.0" in line for line in header)
+    keys = [line.split("\t")[0] for line in lines if not line.startswith("#")]
+    assert keys == sorted(keys)
+    assert len(keys) == len(set(keys)) == MANIFEST["tables"][name]["entries"]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_entries_keep_non_han_characters(name: str) -> None:
+    for key, values in load_table(name).entries.items():
+        assert values and all(values), key
+        if not all(is_han(c) for c in key):
+            for value in values:
+                assert [c for c in key if not is_han(c)] == [c for c in value if not is_han(c)]
+
+
+def test_every_scheme_names_real_tables() -> None:
+    for name in scheme_names():
+        for layer in get_scheme(name).layers:
+            for table in layer:
+                assert table in MANIFEST["tables"], (name, table)
+
+
+def test_routes_cover_every_source_and_target() -> None:
+    for source in SCRIPTS:
+        for target in TARGETS:
+            scheme = route(source, target)
+            same_family = source == target or (source != "s" and target == "t" and source == "t")
+            assert (scheme is None) == same_family, (source, target)
+
+
+def test_simplified_to_traditional_is_complete() -> None:
+    """Every character OpenCC's t2s produces has a way back in s2t."""
+    st = load_table("STCharacters").entries
+    ts = load_table("TSCharacters").entries
+    missing = {v for values in ts.values() for v in values if v not in st} - set(ts)
+    # Simplified forms that are also traditional characters need no entry of their own.
+    assert all(not is_han(c) or c in ts or c not in st for c in missing)
+
+
+def test_overrides_have_reasons() -> None:
+    for path in sorted((ROOT / "data" / "overrides").glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                key, values, reason = line.split("\t")
+                assert key and values and reason.strip(), line
