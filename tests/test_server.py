@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -14,7 +19,6 @@ from fastapi.testclient import TestClient
 import tongwen
 from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.server import Settings, create_app
-from tongwen.server import app as app_module
 from tongwen.server.routes import convert_router, health_router, version_router
 
 
@@ -223,38 +227,6 @@ def test_text_over_max_chars() -> None:
         assert response.status_code == 200, response.text
 
 
-def test_engine_input_errors_are_400(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Rejecting:
-        def __init__(self, error: Exception) -> None:
-            self.error = error
-
-        def get(self, to: str, source: str) -> Rejecting:
-            return self
-
-        def convert(self, text: str) -> str:
-            raise self.error
-
-    app = create_app(Settings())
-    with TestClient(app) as test_client:
-        for error in (tongwen.InputError("bad input"), tongwen.UnknownSchemeError("no such")):
-            app.state.converters = Rejecting(error)
-            response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
-            assert_error(response, 400, "invalid_input")
-
-
-def test_unexpected_errors_use_the_envelope() -> None:
-    class Broken:
-        def get(self, to: str, source: str) -> Broken:
-            raise RuntimeError("boom")
-
-    app = create_app(Settings())
-    app.state.converters = Broken()
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
-        error = assert_error(response, 500, "internal_error")
-        assert "boom" not in error["message"]
-
-
 def test_unknown_route_and_method(client: TestClient) -> None:
     assert_error(client.get("/nope"), 404, "not_found")
     assert_error(client.get("/v1/convert"), 405, "method_not_allowed")
@@ -274,14 +246,31 @@ def test_settings_read_from_env_when_app_is_created(monkeypatch: pytest.MonkeyPa
     assert defaults["max_request_bytes"].default == 1_000_000
 
 
-def test_serve_runs_uvicorn_with_the_factory(monkeypatch: pytest.MonkeyPatch) -> None:
-    uvicorn = pytest.importorskip("uvicorn")
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
-    app_module.serve(host="0.0.0.0", port=9999, workers=2)
-    assert calls == [
-        (
-            ("tongwen.server.app:create_app",),
-            {"factory": True, "host": "0.0.0.0", "port": 9999, "workers": 2},
-        )
-    ]
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_tongwen_serve_answers_on_loopback() -> None:
+    """`tongwen serve` (what `make run` starts) answers /healthz and converts."""
+    port = _free_port()
+    command = [sys.executable, "-m", "tongwen", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        response = httpx.post(f"{base}/v1/convert", json={"text": "头发", "to": "tw"}, timeout=10)
+        assert response.json()["text"] == "頭髮"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -54,6 +54,6 @@ def convert(body: ConvertRequest, request: Request) -> ConvertResponse:
             f"text has {len(body.text)} characters; the limit is {settings.max_chars}",
         )
     cache: ConverterCache = request.app.state.converters
-    converted = cache.get(body.to, body.source).convert(body.text)
-    source = tongwen.detect_script(body.text).script if body.source == "auto" else body.source
+    source = cache.get(body.to, body.source).source_of(body.text)  # detected once, when auto
+    converted = cache.get(body.to, source).convert(body.text)
     return ConvertResponse.model_validate({"text": converted, "from": source, "to": body.to})
