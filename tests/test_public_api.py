@@ -5,18 +5,23 @@ from __future__ import annotations
 import tongwen
 
 PUBLIC = [
+    "Annotation",
+    "Annotator",
     "ConvertedToken",
     "Converter",
     "DataError",
     "InputError",
     "Inspection",
     "ScriptGuess",
+    "Token",
     "TongwenError",
     "UnknownSchemeError",
     "__version__",
+    "annotate",
     "convert",
     "data_version",
     "detect_script",
+    "pinyin",
 ]
 
 

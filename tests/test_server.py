@@ -19,7 +19,12 @@ from fastapi.testclient import TestClient
 import tongwen
 from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.server import Settings, create_app
-from tongwen.server.routes import convert_router, health_router, version_router
+from tongwen.server.routes import (
+    annotate_router,
+    convert_router,
+    health_router,
+    version_router,
+)
 
 
 @pytest.fixture
@@ -74,13 +79,14 @@ def test_cpu_routes_are_plain_def() -> None:
     # Read the routers themselves: recent FastAPI no longer copies included routes onto app.
     routes = [
         route
-        for router in (health_router, version_router, convert_router)
+        for router in (health_router, version_router, convert_router, annotate_router)
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-    assert {route.path for route in routes} == {"/healthz", "/v1/version", "/v1/convert"}
+    expected = {"/healthz", "/v1/version", "/v1/convert", "/v1/annotate"}
+    assert {route.path for route in routes} == expected
     paths = create_app(Settings()).openapi()["paths"]
-    assert set(paths) == {"/healthz", "/v1/version", "/v1/convert"}
+    assert set(paths) == expected
     for route in routes:
         assert not inspect.iscoroutinefunction(route.endpoint), route.path
 
@@ -274,3 +280,26 @@ def test_tongwen_serve_answers_on_loopback() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- annotate ----------------------------------------------------------------------------------
+
+
+def test_annotate_renders_and_gives_tokens(client: TestClient) -> None:
+    response = client.post("/v1/annotate", json={"text": "省长取长补短", "to": "tw"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["text"].startswith("省(shěng)長(zhǎng)取(qǔ)長(cháng)")
+    assert [t["char"] for t in body["tokens"]] == list("省長取長補短")
+    assert body["tokens"][3]["reading"] == "cháng" and body["tokens"][3]["source"] == "phrase"
+
+
+def test_annotate_options(client: TestClient) -> None:
+    body = {"text": "长a", "format": "ruby", "style": "zhuyin", "tone": "marks"}
+    response = client.post("/v1/annotate", json=body)
+    assert response.json()["text"] == "<ruby>长<rp>(</rp><rt>ㄓㄤˇ</rt><rp>)</rp></ruby>a"
+    response = client.post("/v1/annotate", json={"text": "不是", "sandhi": True, "chars": "不"})
+    tokens = response.json()["tokens"]
+    assert tokens[0]["reading"] == "bú" and tokens[1]["reading"] is None
+    assert_error(client.post("/v1/annotate", json={"text": "x", "only": "some"}), 422,
+                 "invalid_request")

@@ -9,6 +9,7 @@ Inputs: data/upstream/*/ (verbatim upstream files, hashes in UPSTREAM.toml), dat
 (local corrections, each with a reason), data/schemes.toml (conversion schemes as layers) and the
 ../shared/data files named in data/sources.lock.toml. Outputs: sorted TSV tables with provenance
 headers, schemes.json and manifest.json (hashes of everything written). Same inputs, same bytes.
+The reading tables (src/tongwen/data/readings/) are built by tools/build_readings.py.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ DATA_VERSION = "2026.11.1"
 
 sys.path.insert(0, str(ROOT / "src"))
 from tongwen.text import is_han  # noqa: E402  (pure function, no package data needed)
+
+sys.path.insert(0, str(ROOT / "tools"))
+from build_readings import Context, build_readings  # noqa: E402
 
 
 def sha256(path: Path) -> str:
@@ -91,7 +95,7 @@ def verify_upstream() -> dict[str, dict[str, str]]:
 
 
 def verify_locked_sources() -> dict[str, dict[str, object]]:
-    """Check the ../shared/data sources named in the lock file (none are needed to build yet)."""
+    """Check the ../shared/data sources named in the lock file (the reading tables read them)."""
     lock = tomllib.loads((DATA / "sources.lock.toml").read_text(encoding="utf-8"))
     sources: dict[str, dict[str, object]] = {}
     for name, entry in sorted(lock.get("sources", {}).items()):
@@ -185,6 +189,7 @@ def build(out: Path) -> None:
 
     if out.exists():
         shutil.rmtree(out / "tables", ignore_errors=True)
+        shutil.rmtree(out / "readings", ignore_errors=True)
     files: dict[str, str] = {}
     table_meta: dict[str, object] = {}
     for name, table in sorted(tables.items()):
@@ -205,13 +210,16 @@ def build(out: Path) -> None:
     schemes = check_schemes(spec, tables)
     write(out / "schemes.json", json.dumps(schemes, ensure_ascii=False, indent=1) + "\n")
     files["schemes.json"] = sha256(out / "schemes.json")
+    readings, reading_files = build_readings(out, Context(SHARED, locked, DATA, upstreams))
+    files.update(reading_files)
     manifest = {
         "data_version": DATA_VERSION,
         "built_by": "tools/build_data.py",
         "upstreams": upstreams,
         "shared_sources": locked,
         "tables": table_meta,
-        "files": files,
+        "readings": readings,
+        "files": dict(sorted(files.items())),
     }
     write(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 

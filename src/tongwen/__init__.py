@@ -10,18 +10,24 @@ from tongwen._version import __version__, data_version
 from tongwen.conversion.converter import ConvertedToken, Converter, Inspection, convert
 from tongwen.conversion.detect import ScriptGuess, detect_script
 from tongwen.errors import DataError, InputError, TongwenError, UnknownSchemeError
+from tongwen.readings.annotator import Annotation, Annotator, Token, annotate, pinyin
 
 __all__ = [
+    "Annotation",
+    "Annotator",
     "ConvertedToken",
     "Converter",
     "DataError",
     "InputError",
     "Inspection",
     "ScriptGuess",
+    "Token",
     "TongwenError",
     "UnknownSchemeError",
     "__version__",
+    "annotate",
     "convert",
     "data_version",
     "detect_script",
+    "pinyin",
 ]

@@ -51,6 +51,8 @@ FRAGMENT_ORDER: tuple[str, ...] = (
 AREA_SCRIPTS: tuple[str, ...] = (
     "conversion_accuracy.py",
     "conversion_speed.py",
+    "readings_accuracy.py",
+    "readings_speed.py",
 )
 
 # Distributions whose versions every run reports.

@@ -6,19 +6,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tongwen.cli import convert, serve
+from tongwen.cli import annotate, convert, serve
 from tongwen.cli.common import fail
 
 __all__ = ["build_parser", "main"]
 
 #: Subcommands in the order ``--help`` lists them. A new command adds its module here.
-COMMANDS = (convert, serve)
+COMMANDS = (convert, annotate, serve)
 
 EPILOG = """\
 examples:
   echo '头发和发展' | tongwen convert --to tw          頭髮和發展
   tongwen convert --to s --from tw page.txt > page.s.txt
   tongwen convert --to hk --html index.html          text nodes only; tags untouched
+  echo '省长说要取长补短' | tongwen annotate --to tw     省(shěng)長(zhǎng)...
   tongwen serve --port 8000                          HTTP API (POST /v1/convert)
 
 run 'tongwen COMMAND --help' for each command's options."""
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tongwen",
         description="Convert Chinese text between scripts (Simplified, Traditional, Taiwan, "
-        "Hong Kong) and serve it over HTTP.",
+        "Hong Kong), annotate its readings (pinyin, zhuyin), and serve both over HTTP.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

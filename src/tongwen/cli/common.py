@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
 
-__all__ = ["ENCODINGS", "Output", "add_io_arguments", "fail", "open_inputs"]
+from tongwen.errors import InputError, UnknownSchemeError
+from tongwen.textio import iter_decoded
+
+__all__ = [
+    "ENCODINGS",
+    "Output",
+    "OutputEncodingError",
+    "add_io_arguments",
+    "decoded_inputs",
+    "fail",
+    "report_errors",
+]
 
 ENCODINGS = ("utf-8", "gb18030", "big5")
 
@@ -32,19 +41,29 @@ def add_io_arguments(parser: argparse.ArgumentParser) -> None:
                         "'replace' writes U+FFFD instead (default: %(default)s)")
 
 
-@contextmanager
-def open_inputs(files: list[str]) -> Iterator[Iterator[tuple[str, BinaryIO]]]:
-    """Yield (name, binary stream) for each input; standard input when there are none."""
+def decoded_inputs(args: argparse.Namespace) -> Iterator[Iterator[str]]:
+    """For each input (FILE arguments, else standard input), its decoded text in pieces."""
+    for name in args.files or ["-"]:
+        if name == "-":
+            yield iter_decoded(sys.stdin.buffer, encoding=args.encoding, errors=args.errors,
+                               source="<stdin>")
+            continue
+        with open(name, "rb") as handle:
+            yield iter_decoded(handle, encoding=args.encoding, errors=args.errors, source=name)
 
-    def streams() -> Iterator[tuple[str, BinaryIO]]:
-        for name in files or ["-"]:
-            if name == "-":
-                yield "<stdin>", sys.stdin.buffer
-                continue
-            with open(name, "rb") as handle:
-                yield name, handle
 
-    yield streams()
+def report_errors(body: Callable[[], None]) -> int:
+    """Run a command's body: bad input or options, unencodable output and unreadable files
+    print one line and give exit status 1."""
+    try:
+        body()
+    except (InputError, UnknownSchemeError, OutputEncodingError) as error:
+        return fail(str(error))
+    except BrokenPipeError:
+        raise  # handled once, in main
+    except OSError as error:
+        return fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+    return 0
 
 
 class Output:

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import tongwen
-from tongwen.cli.common import Output, OutputEncodingError, add_io_arguments, fail, open_inputs
+from tongwen.cli.common import Output, add_io_arguments, decoded_inputs, report_errors
 from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.markup import split_markup
-from tongwen.textio import iter_chunks, iter_decoded
+from tongwen.textio import iter_chunks
 
 HELP = """\
 Convert Chinese text between scripts, line by line, streaming: any file size, flat memory.
@@ -96,30 +96,21 @@ def _converted(chunks: Iterable[str], lazy: _LazyConverter, html: bool) -> Itera
 def run(args: argparse.Namespace) -> int:
     """Convert every input to standard output."""
     output = Output(args.output_encoding)
-    try:
+
+    def body() -> None:
         if args.dict:
             tongwen.Converter(to=args.to, source="s", user_phrases=args.dict)  # check it early
-        with open_inputs(args.files) as inputs:
-            for name, stream in inputs:
-                pieces = iter_decoded(stream, encoding=args.encoding, errors=args.errors,
-                                      source=name)
-                lazy = _LazyConverter(args)
-                chunks = iter_chunks(pieces, chunk_chars=CHUNK_CHARS, find_cut=lazy.find_cut)
-                if args.inspect:
-                    _inspect(chunks, lazy, output)
-                    continue
-                for text in _converted(chunks, lazy, args.html):
-                    output.write(text)
+        for pieces in decoded_inputs(args):
+            lazy = _LazyConverter(args)
+            chunks = iter_chunks(pieces, chunk_chars=CHUNK_CHARS, find_cut=lazy.find_cut)
+            if args.inspect:
+                _inspect(chunks, lazy, output)
+                continue
+            for text in _converted(chunks, lazy, args.html):
+                output.write(text)
         output.flush()
-    except tongwen.InputError as error:
-        return fail(str(error))
-    except OutputEncodingError as error:
-        return fail(str(error))
-    except OSError as error:
-        if isinstance(error, BrokenPipeError):
-            raise
-        return fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
-    return 0
+
+    return report_errors(body)
 
 
 def _inspect(chunks: Iterable[str], lazy: _LazyConverter, output: Output) -> None:

@@ -8,7 +8,7 @@ from functools import cache
 
 from tongwen.conversion.tables import load_table
 
-__all__ = ["ScriptGuess", "detect_script"]
+__all__ = ["ScriptGuess", "detect_script", "traditional_only"]
 
 _SIMPLIFIED, _TRADITIONAL, _TW, _HK, _OPENCC = 1, 2, 4, 8, 16
 
@@ -76,3 +76,9 @@ def detect_script(text: str) -> ScriptGuess:
         max(regional, key=regional.__getitem__)
     )
     return ScriptGuess(script, simplified, traditional, traditional / total)
+
+
+@cache
+def traditional_only() -> frozenset[str]:
+    """Characters written only in traditional script (長, 發, 後 ...; not 干 or 后)."""
+    return frozenset(char for char, flags in _markers().items() if flags & _TRADITIONAL)

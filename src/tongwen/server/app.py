@@ -19,7 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import tongwen
-from tongwen.server.routes import convert_router, health_router, version_router
+from tongwen.server.routes import (
+    annotate_router,
+    convert_router,
+    health_router,
+    version_router,
+)
+from tongwen.server.routes.annotate import AnnotatorCache
 from tongwen.server.routes.convert import ConverterCache
 from tongwen.server.schemas import ApiError
 from tongwen.server.settings import Settings
@@ -163,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.converters = ConverterCache()
+    app.state.annotators = AnnotatorCache()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -173,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(version_router)
     app.include_router(convert_router)
+    app.include_router(annotate_router)
     return app
 
 

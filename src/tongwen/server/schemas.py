@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tongwen.conversion.schemes import SOURCES, TARGETS
+from tongwen.readings.annotator import ONLY, READINGS, TO
+from tongwen.render.formats import FORMATS
+from tongwen.render.styles import STYLE_NAMES, TONE_NAMES
 
 __all__ = [
+    "AnnotateRequest",
+    "AnnotateResponse",
+    "AnnotatedToken",
     "ApiError",
     "ConvertRequest",
     "ConvertResponse",
@@ -23,11 +29,23 @@ __all__ = [
 if TYPE_CHECKING:
     Target = str
     Source = str
+    AnnotateTarget = str
+    Format = str
+    Style = str
+    Tone = str
+    ReadingStandard = str
+    Only = str
 else:
     # Built from the engine's tuples so the API accepts exactly what the engine knows; at run
     # time these are real Literals, so validation and the OpenAPI enum both follow the engine.
     Target = Literal[TARGETS]
     Source = Literal[SOURCES]
+    AnnotateTarget = Literal[TO]
+    Format = Literal[tuple(FORMATS)]
+    Style = Literal[STYLE_NAMES]
+    Tone = Literal[TONE_NAMES]
+    ReadingStandard = Literal[READINGS]
+    Only = Literal[ONLY]
 
 
 class ApiError(Exception):
@@ -86,6 +104,55 @@ class ConvertRequest(BaseModel):
         except UnicodeEncodeError as exc:
             raise ValueError(f"text contains a lone surrogate at character {exc.start}") from None
         return value
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"text contains a lone surrogate at character {exc.start}") from None
+    return value
+
+
+class AnnotateRequest(BaseModel):
+    """Annotate ``text`` with readings; the fields are the options of ``tongwen annotate``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The text to annotate.")
+    to: AnnotateTarget = Field(default="keep", description='Convert the script first, or "keep".')
+    source: Source = Field(default="auto", alias="from", description="Script of the input.")
+    format: Format = Field(default="inline", description="How `text` of the answer is rendered.")
+    style: Style = Field(default="pinyin", description="pinyin or zhuyin.")
+    tone: Tone = Field(default="marks", description="Tone marks, numbers or none.")
+    readings: ReadingStandard = Field(default="standard", description="Taiwan readings: tw.")
+    sandhi: bool = Field(default=False, description="Spoken tones (一, 不, third tones).")
+    only: Only = Field(default="all", description="Which characters get a reading.")
+    rank: int | None = Field(default=None, ge=1, description="Rank threshold for only=rare.")
+    chars: str | None = Field(default=None, description="Only these characters get a reading.")
+
+    @field_validator("text")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str) -> str:
+        """Reject lone surrogates: they cannot be encoded as UTF-8."""
+        return _encodable(value)
+
+
+class AnnotatedToken(BaseModel):
+    """One character: its reading (null when none is shown) and where the reading came from."""
+
+    char: str
+    reading: str | None
+    source: str
+    candidates: list[str] | None = None
+    confidence: float | None = None
+
+
+class AnnotateResponse(BaseModel):
+    """The rendered text and one token per character of the (converted) text."""
+
+    text: str
+    tokens: list[AnnotatedToken]
 
 
 class ConvertResponse(BaseModel):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tongwen.server.routes.annotate import router as annotate_router
 from tongwen.server.routes.convert import router as convert_router
 from tongwen.server.routes.health import router as health_router
 from tongwen.server.routes.version import router as version_router
 
-__all__ = ["convert_router", "health_router", "version_router"]
+__all__ = ["annotate_router", "convert_router", "health_router", "version_router"]

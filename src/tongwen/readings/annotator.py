@@ -1,0 +1,319 @@
+"""Annotator: convert (optionally), read every character in context, select, render.
+
+Readings are always looked up through the simplified twin of the text (traditional input reads
+exactly like its simplified original) and mapped back by position.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from tongwen.conversion.converter import Converter
+from tongwen.conversion.detect import detect_script, traditional_only
+from tongwen.conversion.schemes import TARGETS
+from tongwen.conversion.tables import load_table
+from tongwen.errors import InputError, UnknownSchemeError
+from tongwen.readings.assign import Choice, Disambiguator, assign, segment
+from tongwen.readings.disambiguate import NeighbourVotes
+from tongwen.readings.lexicon import ReadingLexicon, load_lexicon, read_tsv
+from tongwen.readings.sandhi import apply_sandhi
+from tongwen.readings.syllable import Syllable, parse
+from tongwen.render.formats import FORMATS, format_function
+from tongwen.render.styles import style_function
+
+__all__ = ["ONLY", "READINGS", "TO", "Annotation", "Annotator", "Token", "annotate", "pinyin"]
+
+#: Which characters get a reading in the rendered output.
+ONLY: tuple[str, ...] = ("all", "polyphonic", "converted", "rare")
+#: Reading standards: the mainland standard, or Taiwan readings where they differ.
+READINGS: tuple[str, ...] = ("standard", "tw")
+#: Script of the annotated text: "keep" the input's, or convert it first.
+TO: tuple[str, ...] = ("keep", *TARGETS)
+#: Default frequency rank above which a character counts as rare (``only="rare"``).
+DEFAULT_RANK = 3000
+
+
+@dataclass(frozen=True)
+class Token:
+    """One character of the annotated text.
+
+    ``reading`` is rendered in the chosen style (None for characters without one);
+    ``selected`` says whether the selection policy shows it; ``source`` is where the reading
+    came from ("user", "phrase", "model", "default", "char", "none"); ``converted`` whether the
+    script conversion changed the character.
+    """
+
+    char: str
+    reading: str | None
+    source: str
+    candidates: tuple[str, ...]
+    selected: bool
+    converted: bool
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The annotated text (converted when asked) and one token per character of it."""
+
+    text: str
+    tokens: tuple[Token, ...]
+
+    def render(self, format: str = "inline") -> str:
+        """Rendered as "inline", "ruby", "readings" or "tokens" (JSON)."""
+        return format_function(format)(self.text, self.tokens)
+
+
+def _check(value: str, allowed: Iterable[str], what: str) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise UnknownSchemeError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
+    return value
+
+
+@cache
+def _ranks() -> dict[str, int]:
+    return {char: int(values[0]) for char, values in read_tsv("char_rank").items()}
+
+
+def read_user_words(path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
+    """A user reading dictionary: UTF-8 lines ``word<TAB>reading reading ...``."""
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read reading dictionary: {error}", source=name) from None
+    words = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, readings = line.partition("\t")
+        try:
+            words.update(_check_words({word.strip(): readings.split()}))
+        except InputError as error:
+            raise InputError(error.message, source=name, line=number) from None
+    return words
+
+
+def _check_words(words: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    checked = {}
+    for word, readings in words.items():
+        syllables = readings.split() if isinstance(readings, str) else list(readings)
+        if not word or len(syllables) != len(word):
+            raise InputError(f"{word!r}: want one reading per character")
+        checked[word] = tuple(numbered(parse(s)) for s in syllables)
+    return checked
+
+
+def numbered(syllable: Syllable) -> str:
+    """The internal spelling of a reading: letters, v for ü, tone digit."""
+    return f"{syllable.letters}{syllable.tone}"
+
+
+class Annotator:
+    """Annotates text with readings; build once, call many times.
+
+    ``to`` converts the text first ("keep" leaves it); ``style`` is "pinyin" or "zhuyin";
+    ``tone`` "marks", "numbers" or "none"; ``readings`` "standard" or "tw" (Taiwan readings
+    where they differ); ``sandhi`` writes spoken tones (一, 不, third tones); ``only`` picks
+    the characters that get a reading ("all", "polyphonic", "converted", "rare" below frequency
+    rank ``rank``), narrowed to ``chars`` when given; ``format`` is how ``annotate`` renders:
+    "inline" 字(zì), "ruby" HTML, "readings", or "tokens" JSON. ``user_words`` maps words to
+    readings (``{"重庆": "chong2 qing4"}``) or names a TSV file of them; they beat the lexicon.
+    """
+
+    def __init__(
+        self,
+        to: str = "keep",
+        *,
+        style: str = "pinyin",
+        tone: str = "marks",
+        readings: str = "standard",
+        sandhi: bool = False,
+        only: str = "all",
+        rank: int | None = None,
+        chars: Iterable[str] | None = None,
+        format: str = "inline",
+        user_words: Mapping[str, str | Sequence[str]] | str | os.PathLike[str] | None = None,
+        source: str = "auto",
+        disambiguator: Disambiguator | None = None,
+    ) -> None:
+        self.to = _check(to, TO, "target")
+        self.readings = _check(readings, READINGS, "reading standard")
+        self.only = _check(only, ONLY, "selection")
+        self.format = _check(format, FORMATS, "format")
+        self.render_reading: Callable[[Syllable], str] = style_function(style, tone)
+        self.style, self.tone, self.sandhi = style, tone, sandhi
+        self.rank = DEFAULT_RANK if rank is None else rank
+        self.chars = frozenset(chars) if chars is not None else None
+        self.source = source
+        if user_words is None:
+            self.user_words: dict[str, tuple[str, ...]] = {}
+        elif isinstance(user_words, (str, os.PathLike)):
+            self.user_words = read_user_words(user_words)
+        else:
+            self.user_words = _check_words(user_words)
+        self._disambiguator = disambiguator
+        self._converter = None if to == "keep" else Converter(to=to, source=source)
+        self._twins: dict[str, Converter] = {}
+
+    @property
+    def lexicon(self) -> ReadingLexicon:
+        """The reading lexicon (loaded on first use)."""
+        return load_lexicon()
+
+    @property
+    def disambiguator(self) -> Disambiguator:
+        """The disambiguator: the one given, else the default (loaded on first use)."""
+        if self._disambiguator is None:
+            self._disambiguator = _default_disambiguator()
+        return self._disambiguator
+
+    def annotate(self, text: str) -> str:
+        """``text`` rendered in this annotator's format."""
+        return self.annotation(text).render(self.format)
+
+    def tokens(self, text: str) -> list[Token]:
+        """One token per character of the annotated (possibly converted) text."""
+        return list(self.annotation(text).tokens)
+
+    def annotation(self, text: str) -> Annotation:
+        """The annotated text and its tokens, to render in any format."""
+        output, tokens = self._annotate(text)
+        return Annotation(output, tuple(tokens))
+
+    def _annotate(self, text: str) -> tuple[str, list[Token]]:
+        source = self.source
+        if source == "auto":
+            script = detect_script(text).script
+            source = "s" if script == "unknown" else script
+        output = text if self._converter is None else self._converter.convert(text)
+        twin = self._twin(text, output, source)
+        choices = assign(twin, self.lexicon, self.disambiguator, self.user_words)
+        if self.readings == "tw":
+            choices = _taiwan(twin, output, choices, self.lexicon)
+        if self.sandhi:
+            choices = apply_sandhi(twin, choices)
+        converted = _converted(text, output)
+        return output, [
+            self._token(output[i], twin[i], choice, converted[i])
+            for i, choice in enumerate(choices)
+        ]
+
+    def _twin(self, text: str, output: str, source: str) -> str:
+        """The simplified text to read ``output`` through, position by position."""
+        if source == "s" and len(output) == len(text):
+            return self._simplify_traditional_only(text)
+        target = self.to if self.to != "keep" else source
+        if target == "s":
+            return output
+        family = {"twp": "tw", "t": "t", "tw": "tw", "hk": "hk"}[target]
+        twin = self._twin_converter(family).convert(output)
+        return twin if len(twin) == len(output) else output
+
+    def _simplify_traditional_only(self, text: str) -> str:
+        """Simplified text with traditional characters mixed in (長城 in a simplified line):
+        those characters, and only those, read through their simplified forms."""
+        marked = traditional_only()
+        if not any(char in marked for char in text):
+            return text
+        simplified = self._twin_converter("t").convert(text)
+        if len(simplified) != len(text):
+            return text
+        return "".join(
+            new if old in marked else old for old, new in zip(text, simplified, strict=True)
+        )
+
+    def _twin_converter(self, family: str) -> Converter:
+        converter = self._twins.get(family)
+        if converter is None:
+            converter = self._twins[family] = Converter(to="s", source=family)
+        return converter
+
+    def _token(self, char: str, twin_char: str, choice: Choice, converted: bool) -> Token:
+        reading = None if choice.reading is None else self.render_reading(parse(choice.reading))
+        candidates = tuple(self.render_reading(parse(c)) for c in choice.candidates)
+        selected = reading is not None and self._selects(char, twin_char, converted)
+        return Token(char, reading, choice.source, candidates, selected, converted,
+                     choice.confidence)
+
+    def _selects(self, char: str, twin_char: str, converted: bool) -> bool:
+        if self.chars is not None and char not in self.chars and twin_char not in self.chars:
+            return False
+        if self.only == "polyphonic":
+            return self.lexicon.is_polyphonic(twin_char)
+        if self.only == "converted":
+            return converted
+        if self.only == "rare":
+            ranks = _ranks()
+            return ranks.get(twin_char, ranks.get(char, self.rank + 1)) > self.rank
+        return True
+
+
+def _converted(text: str, output: str) -> list[bool]:
+    if len(text) == len(output):
+        return [a != b for a, b in zip(text, output, strict=True)]
+    return [True] * len(output)  # vocabulary conversion rewrote words: no position map
+
+
+def _taiwan(
+    text: str, output: str, choices: list[Choice], lexicon: ReadingLexicon
+) -> list[Choice]:
+    """Taiwan readings: whole words first, then characters still on their default reading.
+
+    A character's Taiwan reading is looked up on the character as written (``output``), and
+    never for a simplified form of another character (万 stands for 萬 wàn, not 万 mò).
+    """
+    ambiguous = load_table("STCharacters").entries
+    out = list(choices)
+    covered = set()
+    longest = max(map(len, lexicon.taiwan_words), default=1)
+    for start, end in segment(text, lexicon.taiwan_words, longest):
+        for offset, word_reading in enumerate(lexicon.taiwan_words[text[start:end]]):
+            i = start + offset
+            out[i] = Choice(word_reading, "phrase", out[i].candidates, (start, end))
+            covered.add(i)
+    for i, char in enumerate(output if len(output) == len(text) else text):
+        if ambiguous.get(char, (char,)) != (char,):
+            continue
+        reading = lexicon.taiwan_chars.get(char)
+        if reading and i not in covered and out[i].source in ("char", "default"):
+            out[i] = Choice(reading, out[i].source, out[i].candidates, out[i].word)
+    return out
+
+
+@cache
+def _default_disambiguator() -> Disambiguator:
+    return NeighbourVotes(load_lexicon())
+
+
+@cache
+def _cached_annotator(options: tuple[tuple[str, object], ...]) -> Annotator:
+    return Annotator(**dict(options))  # type: ignore[arg-type]
+
+
+def _annotator(options: dict[str, object]) -> Annotator:
+    """A shared Annotator for hashable options; a fresh one otherwise."""
+    chars = options.get("chars")
+    if isinstance(chars, (list, set)):
+        options = {**options, "chars": frozenset(chars)}
+    key = tuple(sorted(options.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return Annotator(**options)  # type: ignore[arg-type]
+    return _cached_annotator(key)
+
+
+def annotate(text: str, **options: object) -> str:
+    """Annotate ``text`` with readings; the options are :class:`Annotator`'s."""
+    return _annotator(options).annotate(text)
+
+
+def pinyin(text: str, **options: object) -> list[str | None]:
+    """One reading per character of ``text`` (None where there is none); Annotator options."""
+    return [token.reading for token in _annotator(options).tokens(text)]

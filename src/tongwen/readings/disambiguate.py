@@ -1,0 +1,61 @@
+"""The default disambiguator: neighbours' evidence from the word lexicon.
+
+For a polyphonic character that no word covered, every lexicon word holding the same character
+next to the same left (or right) neighbour votes for the reading it gives there: 很长 finds no
+word, but 长 after 很 ... Words are the only evidence; no corpus, no training. A trained model
+(a later issue) plugs in through the same ``Disambiguator`` protocol.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import cached_property
+
+from tongwen.readings.lexicon import ReadingLexicon
+
+__all__ = ["NeighbourVotes"]
+
+
+class NeighbourVotes:
+    """Votes from lexicon words that share a neighbouring character (a sound default)."""
+
+    def __init__(self, lexicon: ReadingLexicon, min_votes: int = 2) -> None:
+        self.lexicon = lexicon
+        self.min_votes = min_votes
+
+    @cached_property
+    def _votes(self) -> dict[str, Counter[str]]:
+        """'L' + left + char, or 'R' + char + right -> readings of char in such words."""
+        votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        polyphonic = self.lexicon.is_polyphonic
+        for word, readings in self.lexicon.words.items():
+            for j, char in enumerate(word):
+                if not polyphonic(char):
+                    continue
+                if j > 0:
+                    votes["L" + word[j - 1] + char][readings[j]] += 1
+                if j + 1 < len(word):
+                    votes["R" + char + word[j + 1]][readings[j]] += 1
+        return dict(votes)
+
+    def choose(
+        self, text: str, queries: Sequence[tuple[int, tuple[str, ...]]]
+    ) -> list[tuple[str, float] | None]:
+        """The reading most words with the same neighbour give, when enough of them agree."""
+        votes = self._votes
+        answers: list[tuple[str, float] | None] = []
+        for i, candidates in queries:
+            tally: Counter[str] = Counter()
+            char = text[i]
+            if i > 0:
+                tally.update(votes.get("L" + text[i - 1] + char, {}))
+            if i + 1 < len(text):
+                tally.update(votes.get("R" + char + text[i + 1], {}))
+            best = tally.most_common(1)
+            total = sum(tally.values())
+            if best and best[0][1] >= self.min_votes and best[0][0] in candidates:
+                answers.append((best[0][0], best[0][1] / total))
+            else:
+                answers.append(None)
+        return answers

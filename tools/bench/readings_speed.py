@@ -1,0 +1,444 @@
+"""Readings speed: tongwen and its peers (pypinyin, g2pM) on one core, side by side in one run.
+
+    .venv/bin/python tools/bench/readings_speed.py [--runs 3]     (part of `make bench`)
+
+Input: the plain sentences of ../shared/data/cpp/dev.sent (markers removed), annotated one call
+per sentence (the realistic call pattern) and as ONE string (the sentences joined by newlines).
+Rate: Han characters per second. Start-up (import + first call) is measured apart, in fresh
+subprocesses. The process is pinned to one CPU and native thread pools to one thread before any
+system is imported. Writes docs/benchmarks/readings-speed.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
+from readings_accuracy import MARKER, PEER_DISTS, count_han
+
+FRAGMENT = "readings-speed"
+SCRIPT = "readings_speed.py"
+REFERENCE_PEER = "pypinyin"
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "RAYON_NUM_THREADS",
+)
+STARTUP_TEXT = "然而，他红了20年以后，他竟退出了大家的视线。"
+
+
+def pin_to_one_core() -> int:
+    """Pin this process (and the subprocesses it starts) to its first allowed CPU, and native
+    thread pools to one thread. Must run before numpy or any system is imported."""
+    for var in THREAD_VARS:
+        os.environ[var] = "1"
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+@dataclass(frozen=True)
+class SpeedSystem:
+    name: str
+    how: str  # the timed call, as shown in the fragment
+    setup: str  # Python source: imports and builds ``annotate`` (used in-process and for start-up)
+
+
+SYSTEMS: tuple[SpeedSystem, ...] = (
+    SpeedSystem(
+        "tongwen",
+        '`tongwen.pinyin(text, tone="numbers")`',
+        "import tongwen\n\ndef annotate(text):\n    return tongwen.pinyin(text, tone='numbers')\n",
+    ),
+    SpeedSystem(
+        "pypinyin",
+        "`pypinyin.pinyin(text)` (defaults)",
+        "from pypinyin import pinyin as annotate\n",
+    ),
+    SpeedSystem(
+        "g2pM",
+        "`G2pM()(text, tone=True, char_split=True)` (model built once)",
+        "from g2pM import G2pM\n\n"
+        "_model = G2pM()\n\n"
+        "def annotate(text):\n"
+        "    return _model(text, tone=True, char_split=True)\n",
+    ),
+)
+
+# Run in a fresh interpreter: import + build (setup) and the first call, timed apart.
+STARTUP_PROBE = """\
+import json, sys, time
+t0 = time.perf_counter()
+exec(compile(sys.argv[1], "<setup>", "exec"))
+t1 = time.perf_counter()
+annotate(sys.argv[2])
+t2 = time.perf_counter()
+print(json.dumps([t1 - t0, t2 - t1]))
+"""
+
+
+def build(system: SpeedSystem) -> Callable[[str], Any]:
+    scope: dict[str, Any] = {}
+    exec(compile(system.setup, f"<{system.name}>", "exec"), scope)
+    fn: Callable[[str], Any] = scope["annotate"]
+    return fn
+
+
+def startup(system: SpeedSystem, runs: int) -> tuple[float, float, float]:
+    """Best (setup, first call) of ``runs`` fresh interpreters, and the best whole-process
+    wall time (interpreter start-up included)."""
+    setups, firsts, walls = [], [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", STARTUP_PROBE, system.setup, STARTUP_TEXT],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        walls.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            last = proc.stderr.strip().splitlines() or ["no message"]
+            raise benchlib.BenchError(f"start-up probe failed: {last[-1]}")
+        setup_s, first_s = json.loads(proc.stdout.strip().splitlines()[-1])
+        setups.append(setup_s)
+        firsts.append(first_s)
+    return min(setups), min(firsts), min(walls)
+
+
+def bare_interpreter(runs: int) -> float:
+    walls = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, timeout=60)
+        walls.append(time.perf_counter() - t0)
+    return min(walls)
+
+
+def rotated(items: Sequence[Any], k: int) -> list[Any]:
+    """Round k runs the systems in a rotated order, so that no one always runs first."""
+    if not items:
+        return []
+    k %= len(items)
+    return [*items[k:], *items[:k]]
+
+
+def ratio(rate: float, other: float | None) -> str:
+    return f"{rate / other:.2f}×" if other else "—"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def load_sentences(shared: Path) -> list[str]:
+    path = shared / "data" / "cpp" / "dev.sent"
+    return [
+        line.rstrip("\n").replace(MARKER, "")
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed rounds (best is kept)")
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        default=25.0,
+        help="stop repeating one system/mode once its timed runs add up to this",
+    )
+    parser.add_argument(
+        "--slow-s",
+        type=float,
+        default=8.0,
+        help="a system whose warm-up pass over all the sentences took longer than this is timed "
+        "on the first quarter of them only (0: never)",
+    )
+    parser.add_argument("--startup-runs", type=int, default=3, help="fresh processes per system")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
+    args = parser.parse_args(argv)
+    command = benchlib.command_line(SCRIPT, argv)
+
+    meta = benchlib.run_metadata()  # before pinning: it reports the machine's CPUs
+    cpu = pin_to_one_core()
+    shared = benchlib.require_shared()
+    peer_versions = benchlib.versions(PEER_DISTS)
+    t_start = time.perf_counter()
+    sentences = load_sentences(shared)
+    whole_text = "\n".join(sentences)
+    n_han = count_han(whole_text)
+    n_chars = sum(len(s) for s in sentences)
+    print(
+        f"pinned to CPU {cpu}; {len(sentences):,} sentences, {n_han:,} Han characters",
+        file=sys.stderr,
+    )
+
+    missing: dict[str, str] = {}
+    fns: dict[str, Callable[[str], Any]] = {}
+    warm_s: dict[str, float] = {}
+    misaligned: dict[str, int] = {}
+    for system in SYSTEMS:
+        try:
+            fn = build(system)
+            # Warm-up: every sentence once, untimed for the table (its time picks subsets).
+            t0 = time.perf_counter()
+            outs = [fn(s) for s in sentences]
+            warm_s[system.name] = time.perf_counter() - t0
+        except Exception as exc:  # an absent peer or an unfinished engine: report, go on
+            missing[system.name] = f"{type(exc).__name__}: {exc}".strip()
+            print(f"warning: {system.name} not measured: {missing[system.name]}", file=sys.stderr)
+            continue
+        fns[system.name] = fn
+        misaligned[system.name] = sum(
+            len(o) != len(s) for o, s in zip(outs, sentences, strict=True)
+        )
+        del outs
+        print(f"{system.name}: warm-up {warm_s[system.name]:.1f} s", file=sys.stderr)
+    if REFERENCE_PEER not in fns:
+        raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
+    systems = [s for s in SYSTEMS if s.name in fns]
+
+    # Slow systems may run on a subset of the sentences (the first N).
+    subset: dict[str, int] = {}
+    for system in systems:
+        if args.slow_s and warm_s[system.name] > args.slow_s:
+            subset[system.name] = max(1, len(sentences) // 4)
+    inputs = {name: sentences[: subset[name]] if name in subset else sentences for name in fns}
+    han_of = {name: count_han("\n".join(inputs[name])) for name in fns}
+
+    per_sentence: dict[str, list[float]] = {}
+    whole: dict[str, list[float]] = {}
+    for r in range(args.runs):
+        for system in rotated(systems, r):
+            fn = fns[system.name]
+            lines = inputs[system.name]
+            done = per_sentence.setdefault(system.name, [])
+            if not (done and sum(done) >= args.budget_s):
+                gc.collect()
+                t0 = time.perf_counter()
+                for s in lines:
+                    fn(s)
+                done.append(time.perf_counter() - t0)
+            done = whole.setdefault(system.name, [])
+            if not (done and sum(done) >= args.budget_s):
+                text = "\n".join(lines)
+                gc.collect()
+                t0 = time.perf_counter()
+                fn(text)
+                done.append(time.perf_counter() - t0)
+        print(f"round {r + 1} done", file=sys.stderr)
+
+    starts: dict[str, tuple[float, float, float]] = {}
+    for system in systems:
+        try:
+            starts[system.name] = startup(system, args.startup_runs)
+        except Exception as exc:
+            missing[f"{system.name} start-up"] = f"{type(exc).__name__}: {exc}"
+    bare = bare_interpreter(args.startup_runs)
+    elapsed = time.perf_counter() - t_start
+
+    text = render(
+        meta=meta,
+        command=command,
+        cpu=cpu,
+        peer_versions=peer_versions,
+        systems=systems,
+        missing=missing,
+        n_sentences=len(sentences),
+        n_han=n_han,
+        n_chars=n_chars,
+        inputs={k: len(v) for k, v in inputs.items()},
+        han_of=han_of,
+        per_sentence=per_sentence,
+        whole=whole,
+        misaligned=misaligned,
+        starts=starts,
+        bare=bare,
+        runs=args.runs,
+        slow_s=args.slow_s,
+        budget_s=args.budget_s,
+        elapsed=elapsed,
+    )
+    if args.no_write:
+        print(text)
+    else:
+        path = benchlib.write_fragment(FRAGMENT, text)
+        print(f"wrote {path.relative_to(benchlib.ROOT)} in {elapsed:.0f} s", file=sys.stderr)
+    return 0
+
+
+def render(
+    *,
+    meta: dict[str, str],
+    command: str,
+    cpu: int,
+    peer_versions: dict[str, str],
+    systems: Sequence[SpeedSystem],
+    missing: dict[str, str],
+    n_sentences: int,
+    n_han: int,
+    n_chars: int,
+    inputs: dict[str, int],
+    han_of: dict[str, int],
+    per_sentence: dict[str, list[float]],
+    whole: dict[str, list[float]],
+    misaligned: dict[str, int],
+    starts: dict[str, tuple[float, float, float]],
+    bare: float,
+    runs: int,
+    slow_s: float,
+    budget_s: float,
+    elapsed: float,
+) -> str:
+    out = [
+        "## Readings speed",
+        "",
+        benchlib.fragment_run_line(meta),
+        "Peers: " + ", ".join(f"{d} {v}" for d, v in peer_versions.items()) + ".",
+        "",
+        f"Command: `{command}` (from the repository root; `make bench` runs it; "
+        f"{elapsed:.0f} s). One core: the process is pinned to CPU {cpu} and "
+        "`OMP_NUM_THREADS`, `MKL_NUM_THREADS`, `OPENBLAS_NUM_THREADS` (and the like) are 1 "
+        "before any system is imported. Input: the CPP dev sentences "
+        f"(`../shared/data/cpp/dev.sent`, markers removed): {n_sentences:,} sentences, "
+        f"{n_chars:,} characters, {n_han:,} of them Han, "
+        f"{n_chars / max(1, n_sentences):.0f} characters a sentence on average. Each system "
+        "annotates every sentence once to warm up, untimed. Rate = Han characters / seconds, "
+        f"best of {plural(runs, 'round')} (fewer where one system's runs exceeded "
+        f"{budget_s:.0f} s in total); within a round the systems take turns in a rotated "
+        "order. The machine is noisy: read the ratios to pypinyin, measured side by side in "
+        "this run, rather than absolute rates.",
+        "",
+        "Calls: " + "; ".join(f"{s.name}: {s.how}" for s in systems) + ".",
+    ]
+    if missing:
+        out += [
+            "",
+            "Not measured in this run: "
+            + "; ".join(f"{name} ({why})" for name, why in missing.items())
+            + ".",
+        ]
+    partial = [s.name for s in systems if inputs[s.name] < n_sentences]
+    if partial:
+        out += [
+            "",
+            "Timed on a subset, the first quarter of the sentences, because one pass over all the "
+            f"sentences took them over {slow_s:.0f} s in the warm-up (`--slow-s`): "
+            + ", ".join(f"{name} ({inputs[name]:,} sentences)" for name in partial)
+            + ".",
+        ]
+
+    def rates(times: dict[str, list[float]]) -> dict[str, float]:
+        return {s.name: han_of[s.name] / min(times[s.name]) for s in systems if times.get(s.name)}
+
+    ps, wh = rates(per_sentence), rates(whole)
+    rows: list[list[object]] = []
+    for system in systems:
+        name = system.name
+        if name not in ps:
+            continue
+        rows.append(
+            [
+                name,
+                f"{ps[name]:,.0f}",
+                ratio(ps[name], ps.get(REFERENCE_PEER)),
+                f"{inputs[name] / min(per_sentence[name]):,.0f}",
+                f"{wh[name]:,.0f}" if name in wh else "—",
+                ratio(wh[name], wh.get(REFERENCE_PEER)) if name in wh else "—",
+                len(per_sentence[name]),
+            ]
+        )
+    out += [
+        "",
+        "### Throughput",
+        "",
+        "*Per sentence*: one call per sentence. *One string*: all the sentences joined by "
+        "newlines, ONE call. Command: "
+        f"`{command}`.",
+        "",
+        benchlib.md_table(
+            [
+                "system",
+                "Han chars/s, per sentence",
+                "× pypinyin",
+                "sentences/s",
+                "Han chars/s, one string",
+                "× pypinyin",
+                "runs",
+            ],
+            rows,
+            "lrrrrrr",
+        ),
+    ]
+    if "tongwen" in misaligned:
+        n = misaligned["tongwen"]
+        out += [
+            "",
+            "Sanity: `tongwen.pinyin` returns one entry per character "
+            + (
+                f"for all {n_sentences:,} sentences."
+                if n == 0
+                else f"except for {n:,} of {n_sentences:,} sentences."
+            )
+            + " (pypinyin's default output groups non-Han runs into one item, so its length "
+            "differs by design; g2pM with `char_split=True` gives one item per character.)",
+        ]
+    rows = []
+    for system in systems:
+        if system.name not in starts:
+            continue
+        setup_s, first_s, wall = starts[system.name]
+        rows.append(
+            [
+                system.name,
+                f"{setup_s * 1000:,.0f}",
+                f"{first_s * 1000:,.1f}",
+                f"{(setup_s + first_s) * 1000:,.0f}",
+                f"{wall * 1000:,.0f}",
+            ]
+        )
+    if rows:
+        out += [
+            "",
+            "### Start-up",
+            "",
+            "A fresh interpreter per measurement (same pinning): *import* = importing the "
+            "system and building what the timed call needs (g2pM: its model); *first call* = "
+            f"annotating one 23-character sentence ({STARTUP_TEXT}) right after; *process* = "
+            "the whole subprocess, interpreter start-up included (a bare `python -c pass` "
+            f"takes {bare * 1000:,.0f} ms). Best of the runs in ms (`--startup-runs`). Command: "
+            f"`{command}`.",
+            "",
+            benchlib.md_table(
+                [
+                    "system",
+                    "import (ms)",
+                    "first call (ms)",
+                    "import + first call (ms)",
+                    "process (ms)",
+                ],
+                rows,
+                "lrrrr",
+            ),
+        ]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
