@@ -146,6 +146,10 @@ def test_sandhi_is_opt_in() -> None:
     assert readings("一天", sandhi=True)[0] == "yì"
     assert readings("第一", sandhi=True)[1] == "yī"
     assert readings("统一", sandhi=True)[1] == "yī"
+    assert readings("统一的", sandhi=True)[1] == "yī"
+    assert readings("一百", sandhi=True)[0] == "yì"
+    assert readings("一九八四", sandhi=True)[0] == "yī"
+    assert readings("你好", sandhi=True) == ["ní", "hǎo"]
 
 
 def test_user_words_beat_the_lexicon(tmp_path: Path) -> None:

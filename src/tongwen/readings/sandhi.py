@@ -10,8 +10,11 @@ from tongwen.readings.assign import Choice
 
 __all__ = ["apply_sandhi"]
 
-NUMERALS = set("〇零一二三四五六七八九十百千万亿两幾几")
-ORDINAL_BEFORE = set("第初十")
+#: 一 keeps its first tone read as a digit (一九八四), in ordinals and teens (第一, 十一), and
+#: at the end of a phrase before a particle (统一的).
+DIGITS = set("〇零一二三四五六七八九")
+BEFORE_DIGIT = DIGITS | set("第初十")
+PARTICLES = set("的地得了着过吗呢吧啊")
 
 
 def _tone(choice: Choice | None) -> int | None:
@@ -36,8 +39,8 @@ def _yi_bu(text: str, choices: list[Choice]) -> None:
         elif char == "一" and choice.reading == "yi1":
             prev = text[i - 1] if i > 0 else ""
             ends_word = choice.word is not None and choice.word[1] == i + 1 and choice.word[0] < i
-            if prev in ORDINAL_BEFORE or text[i + 1] in NUMERALS or ends_word:
-                continue  # 第一, 十一, 一九八四, 统一: the numeral keeps its tone
+            if prev in BEFORE_DIGIT or text[i + 1] in DIGITS | PARTICLES or ends_word:
+                continue
             choices[i] = _with_tone(choice, 2 if following in (4, 5) else 4)
 
 
