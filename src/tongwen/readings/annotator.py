@@ -160,6 +160,7 @@ class Annotator:
         self._disambiguator = disambiguator
         self._converter = None if to == "keep" else Converter(to=to, source=source)
         self._twins: dict[str, Converter] = {}
+        self._render_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     @property
     def lexicon(self) -> ReadingLexicon:
@@ -234,9 +235,17 @@ class Annotator:
             converter = self._twins[family] = Converter(to="s", source=family)
         return converter
 
+    def _rendered(self, readings: tuple[str, ...]) -> tuple[str, ...]:
+        """Numbered readings in this annotator's style (remembered: there are few of them)."""
+        rendered = self._render_cache.get(readings)
+        if rendered is None:
+            rendered = tuple(self.render_reading(parse(r)) for r in readings)
+            self._render_cache[readings] = rendered
+        return rendered
+
     def _token(self, char: str, twin_char: str, choice: Choice, converted: bool) -> Token:
-        reading = None if choice.reading is None else self.render_reading(parse(choice.reading))
-        candidates = tuple(self.render_reading(parse(c)) for c in choice.candidates)
+        reading = None if choice.reading is None else self._rendered((choice.reading,))[0]
+        candidates = self._rendered(choice.candidates)
         selected = reading is not None and self._selects(char, twin_char, converted)
         return Token(char, reading, choice.source, candidates, selected, converted,
                      choice.confidence)
