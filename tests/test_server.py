@@ -146,8 +146,12 @@ def test_converters_are_cached_per_app_and_pair() -> None:
             response = test_client.post("/v1/convert", json={"text": "头发", "to": "tw"})
             assert response.status_code == 200, response.text
     cache = first.state.converters
-    assert cache.get("tw", "auto") is cache.get("tw", "auto")
-    assert cache.get("tw", "auto") is not cache.get("tw", "s")
+
+    def rebuilt() -> None:
+        raise AssertionError("the converter was built twice")
+
+    auto, detected = cache.get(("tw", "auto"), rebuilt), cache.get(("tw", "s"), rebuilt)
+    assert auto is not detected and auto.source == "auto" and detected.source == "s"
 
 
 # --- errors -----------------------------------------------------------------------------------

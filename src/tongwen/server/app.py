@@ -19,14 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import tongwen
+from tongwen.server.engines import EngineCache
 from tongwen.server.routes import (
     annotate_router,
     convert_router,
     health_router,
     version_router,
 )
-from tongwen.server.routes.annotate import AnnotatorCache
-from tongwen.server.routes.convert import ConverterCache
 from tongwen.server.schemas import ApiError
 from tongwen.server.settings import Settings
 
@@ -168,8 +167,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Convert Chinese text between Simplified and Traditional scripts.",
     )
     app.state.settings = settings
-    app.state.converters = ConverterCache()
-    app.state.annotators = AnnotatorCache()
+    app.state.converters = EngineCache()
+    app.state.annotators = EngineCache()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import APIRouter, Request
 
 import tongwen
-from tongwen.server.schemas import ApiError, ConvertRequest, ConvertResponse, ErrorResponse
-from tongwen.server.settings import Settings
+from tongwen.server.engines import EngineCache, check_length
+from tongwen.server.schemas import ConvertRequest, ConvertResponse, ErrorResponse
 
-__all__ = ["ConverterCache", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["convert"])
-
-
-class ConverterCache:
-    """Thread-safe lazy map ``(to, source) -> tongwen.Converter``; one per app instance."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._converters: dict[tuple[str, str], tongwen.Converter] = {}
-
-    def get(self, to: str, source: str) -> tongwen.Converter:
-        """Return the Converter for ``(to, source)``, building it on first use."""
-        key = (to, source)
-        converter = self._converters.get(key)
-        if converter is None:
-            with self._lock:
-                converter = self._converters.get(key)
-                if converter is None:
-                    converter = tongwen.Converter(to=to, source=source)
-                    self._converters[key] = converter
-        return converter
 
 
 @router.post(
@@ -46,14 +24,12 @@ class ConverterCache:
 )
 def convert(body: ConvertRequest, request: Request) -> ConvertResponse:
     """Convert ``body.text`` to ``body.to``; report the source used (detected when auto)."""
-    settings: Settings = request.app.state.settings
-    if len(body.text) > settings.max_chars:
-        raise ApiError(
-            413,
-            "text_too_long",
-            f"text has {len(body.text)} characters; the limit is {settings.max_chars}",
-        )
-    cache: ConverterCache = request.app.state.converters
-    source = cache.get(body.to, body.source).source_of(body.text)  # detected once, when auto
-    converted = cache.get(body.to, source).convert(body.text)
+    check_length(body.text, request.app.state.settings)
+    cache: EngineCache[tongwen.Converter] = request.app.state.converters
+
+    def converter(source: str) -> tongwen.Converter:
+        return cache.get((body.to, source), lambda: tongwen.Converter(to=body.to, source=source))
+
+    source = converter(body.source).source_of(body.text)  # detected once, when auto
+    converted = converter(source).convert(body.text)
     return ConvertResponse.model_validate({"text": converted, "from": source, "to": body.to})
