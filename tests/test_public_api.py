@@ -7,9 +7,11 @@ import tongwen
 PUBLIC = [
     "Annotation",
     "Annotator",
+    "Cleaned",
     "ConvertedToken",
     "Converter",
     "DataError",
+    "Detection",
     "InputError",
     "Inspection",
     "ScriptGuess",
@@ -18,8 +20,10 @@ PUBLIC = [
     "UnknownSchemeError",
     "__version__",
     "annotate",
+    "clean",
     "convert",
     "data_version",
+    "detect",
     "detect_script",
     "pinyin",
 ]

@@ -11,13 +11,18 @@ from tongwen.conversion.converter import ConvertedToken, Converter, Inspection, 
 from tongwen.conversion.detect import ScriptGuess, detect_script
 from tongwen.errors import DataError, InputError, TongwenError, UnknownSchemeError
 from tongwen.readings.annotator import Annotation, Annotator, Token, annotate, pinyin
+from tongwen.repair.clean import clean
+from tongwen.repair.detect import detect
+from tongwen.repair.result import Cleaned, Detection
 
 __all__ = [
     "Annotation",
     "Annotator",
+    "Cleaned",
     "ConvertedToken",
     "Converter",
     "DataError",
+    "Detection",
     "InputError",
     "Inspection",
     "ScriptGuess",
@@ -26,8 +31,10 @@ __all__ = [
     "UnknownSchemeError",
     "__version__",
     "annotate",
+    "clean",
     "convert",
     "data_version",
+    "detect",
     "detect_script",
     "pinyin",
 ]

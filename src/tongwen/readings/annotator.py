@@ -18,7 +18,7 @@ from tongwen.conversion.tables import load_table
 from tongwen.errors import InputError, UnknownSchemeError
 from tongwen.readings.assign import Choice, Disambiguator, assign, segment
 from tongwen.readings.disambiguate import NeighbourVotes
-from tongwen.readings.lexicon import ReadingLexicon, load_lexicon, read_tsv
+from tongwen.readings.lexicon import ReadingLexicon, char_ranks, load_lexicon
 from tongwen.readings.sandhi import apply_sandhi
 from tongwen.readings.syllable import Syllable, parse
 from tongwen.render.formats import FORMATS, format_function
@@ -72,11 +72,6 @@ def _check(value: str, allowed: Iterable[str], what: str) -> str:
     if value not in allowed:
         raise UnknownSchemeError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
     return value
-
-
-@cache
-def _ranks() -> dict[str, int]:
-    return {char: int(values[0]) for char, values in read_tsv("char_rank").items()}
 
 
 def read_user_words(path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
@@ -258,7 +253,7 @@ class Annotator:
         if self.only == "converted":
             return converted
         if self.only == "rare":
-            ranks = _ranks()
+            ranks = char_ranks()
             return ranks.get(twin_char, ranks.get(char, self.rank + 1)) > self.rank
         return True
 

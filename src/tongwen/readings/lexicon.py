@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from tongwen.errors import DataError
 
-__all__ = ["ReadingLexicon", "load_lexicon", "read_tsv"]
+__all__ = ["ReadingLexicon", "char_ranks", "load_lexicon", "read_tsv"]
 
 Readings = tuple[str, ...]
 
@@ -62,3 +62,9 @@ def load_lexicon() -> ReadingLexicon:
         taiwan_words=MappingProxyType(taiwan_words),
         max_word=max(map(len, words), default=1),
     )
+
+
+@cache
+def char_ranks() -> dict[str, int]:
+    """Character -> frequency rank (1 = most frequent) in the packaged count table."""
+    return {char: int(values[0]) for char, values in read_tsv("char_rank").items()}
