@@ -23,6 +23,7 @@ from tongwen.server.routes import (
     annotate_router,
     convert_router,
     health_router,
+    repair_router,
     version_router,
 )
 
@@ -79,11 +80,13 @@ def test_cpu_routes_are_plain_def() -> None:
     # Read the routers themselves: recent FastAPI no longer copies included routes onto app.
     routes = [
         route
-        for router in (health_router, version_router, convert_router, annotate_router)
+        for router in (health_router, version_router, convert_router, annotate_router,
+                       repair_router)
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-    expected = {"/healthz", "/v1/version", "/v1/convert", "/v1/annotate"}
+    expected = {"/healthz", "/v1/version", "/v1/convert", "/v1/annotate", "/v1/detect",
+                "/v1/clean"}
     assert {route.path for route in routes} == expected
     paths = create_app(Settings()).openapi()["paths"]
     assert set(paths) == expected
@@ -307,3 +310,18 @@ def test_annotate_options(client: TestClient) -> None:
     assert tokens[0]["reading"] == "bú" and tokens[1]["reading"] is None
     assert_error(client.post("/v1/annotate", json={"text": "x", "only": "some"}), 422,
                  "invalid_request")
+
+
+# --- repair ------------------------------------------------------------------------------------
+
+
+def test_detect_and_clean(client: TestClient) -> None:
+    page = "代表團(tuán)學(xué)習(xí)了關(guān)於發(fā)展,各自?xún)?yōu)勢。"
+    detection = client.post("/v1/detect", json={"text": page}).json()
+    assert detection["polluted"] is True and detection["garbles"] == 2
+    cleaned = client.post("/v1/clean", json={"text": page, "to": "s"}).json()
+    assert cleaned["text"] == "代表团学习了关于发展,各自优势。"
+    assert cleaned["changed"] and cleaned["repaired"] == 2 and cleaned["converted"]
+    plain = client.post("/v1/clean", json={"text": "头发(2005)", "to": "s"}).json()
+    assert plain["text"] == "头发(2005)" and plain["changed"] is False
+    assert_error(client.post("/v1/clean", json={"text": "x", "to": "tw"}), 422, "invalid_request")

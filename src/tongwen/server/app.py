@@ -24,6 +24,7 @@ from tongwen.server.routes import (
     annotate_router,
     convert_router,
     health_router,
+    repair_router,
     version_router,
 )
 from tongwen.server.schemas import ApiError
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(version_router)
     app.include_router(convert_router)
     app.include_router(annotate_router)
+    app.include_router(repair_router)
     return app
 
 

@@ -10,14 +10,19 @@ from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.readings.annotator import ONLY, READINGS, TO
 from tongwen.render.formats import FORMATS
 from tongwen.render.styles import STYLE_NAMES, TONE_NAMES
+from tongwen.repair.clean import CLEAN_TARGETS
 
 __all__ = [
     "AnnotateRequest",
     "AnnotateResponse",
     "AnnotatedToken",
     "ApiError",
+    "CleanRequest",
+    "CleanResponse",
     "ConvertRequest",
     "ConvertResponse",
+    "DetectRequest",
+    "DetectionBody",
     "ErrorBody",
     "ErrorResponse",
     "HealthResponse",
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
     Target = str
     Source = str
     AnnotateTarget = str
+    CleanTarget = str
     Format = str
     Style = str
     Tone = str
@@ -41,6 +47,7 @@ else:
     Target = Literal[TARGETS]
     Source = Literal[SOURCES]
     AnnotateTarget = Literal[TO]
+    CleanTarget = Literal[CLEAN_TARGETS]
     Format = Literal[tuple(FORMATS)]
     Style = Literal[STYLE_NAMES]
     Tone = Literal[TONE_NAMES]
@@ -153,6 +160,50 @@ class AnnotateResponse(BaseModel):
 
     text: str
     tokens: list[AnnotatedToken]
+
+
+class DetectRequest(BaseModel):
+    """Is ``text`` polluted (readings pasted after characters, GBK garbles)?"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The document to examine.")
+
+    @field_validator("text")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str) -> str:
+        """Reject lone surrogates: they cannot be encoded as UTF-8."""
+        return _encodable(value)
+
+
+class DetectionBody(BaseModel):
+    """The decision, a score in [0, 1] and the evidence."""
+
+    polluted: bool
+    score: float
+    han: int
+    annotations: int
+    fitting: int
+    converted: int
+    garbles: int
+    density: float
+
+
+class CleanRequest(DetectRequest):
+    """Clean ``text``: undo garbles, strip pasted readings, optionally back to Simplified."""
+
+    to: CleanTarget = Field(default="keep", description='"keep" the script or "s".')
+
+
+class CleanResponse(BaseModel):
+    """The cleaned text (unchanged when not polluted) and what was done."""
+
+    text: str
+    changed: bool
+    stripped: int
+    repaired: int
+    converted: bool
+    detection: DetectionBody
 
 
 class ConvertResponse(BaseModel):
