@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from tongwen.conversion.tables import load_table
 from tongwen.errors import InputError
@@ -50,6 +50,7 @@ def simplified_forms() -> dict[str, str]:
     return {k: v[0] for k, v in load_table("TSCharacters").entries.items()}
 
 
+@lru_cache(maxsize=1 << 16)
 def reading_fits(char: str, reading: str) -> bool:
     """True when ``reading`` (marks or numbers) is one of ``char``'s readings."""
     try:
