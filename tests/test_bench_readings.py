@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -17,30 +16,18 @@ SCORER = SHARED / "tools" / "score_readings.py"
 M = "\u2581"
 
 
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # the area scripts import their neighbours
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(
-        BENCH / f"{name}.py"
-    ):
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-benchlib = _load("benchlib")
-acc = _load("readings_accuracy")
-speed = _load("readings_speed")
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))  # the area scripts import their neighbours
+import benchlib  # noqa: E402
+import readings_accuracy as acc  # noqa: E402
+import readings_speed as speed  # noqa: E402
+from test_bench_scoring import META  # noqa: E402
 
 
 def _scorer() -> ModuleType:
     if not SCORER.is_file():
         pytest.skip("needs ../shared/tools/score_readings.py")
-    return benchlib.load_module(SCORER, "score_readings")
+    return benchlib.load_readings_scorer(benchlib.shared_dir(ROOT))
 
 
 # --- registration -------------------------------------------------------------------------
@@ -193,18 +180,6 @@ def test_by_source_and_head_to_head() -> None:
     assert acc.by_source(a) == [("model", 2, 1), ("phrase", 1, 1), ("(none)", 1, 1)]
     c = acc.head_to_head(a, b)
     assert (c["both"], c["a"], c["b"], c["neither"]) == (1, 2, 2, 0)
-
-
-META = {
-    "date": "2001-02-03 04:05 UTC",
-    "machine": "test machine, 7 CPU(s)",
-    "python": "3.99.0",
-    "git": "abc1234",
-    "tongwen": "9.9.9",
-    "opencc": "1.0",
-    "opencc-pyo3": "2.0",
-    "zhconv-rs": "3.0",
-}
 
 
 def test_accuracy_fragment_renders() -> None:

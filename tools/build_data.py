@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tongwen.text import is_han  # noqa: E402  (pure function, no package data needed)
 
 sys.path.insert(0, str(ROOT / "tools"))
+import buildlib  # noqa: E402
 from build_readings import Context, build_readings  # noqa: E402
 
 
@@ -110,23 +111,9 @@ def verify_locked_sources() -> dict[str, dict[str, object]]:
 
 def apply_overrides(table: Table) -> None:
     """data/overrides/NAME.tsv: ``key<TAB>values<TAB>reason``; values '-' deletes the key."""
-    path = DATA / "overrides" / f"{table.name}.tsv"
-    if not path.exists():
-        return
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3 or not parts[2].strip():
-            raise SystemExit(f"{path}:{number}: want 'key<TAB>values<TAB>reason'")
-        key, values, _reason = parts
-        if values == "-":
-            if key not in table.entries:
-                raise SystemExit(f"{path}:{number}: deletes {key!r}, which is not in the table")
-            del table.entries[key]
-        else:
-            table.entries[key] = values.split()
-        table.overrides += 1
+    table.overrides += buildlib.apply_overrides(
+        table.entries, DATA / "overrides" / f"{table.name}.tsv"
+    )
 
 
 def build_table(name: str, files: list[str]) -> Table:

@@ -45,6 +45,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import buildlib
+
 from tongwen.text import is_han
 
 # ---------------------------------------------------------------------------------------------
@@ -165,32 +167,15 @@ def tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield number, line.split("\t")
 
 
-def read_overrides(path: Path) -> list[tuple[str, str]]:
-    """``key<TAB>readings<TAB>reason`` ('-' deletes the key); '#' lines are comments."""
-    rows = []
-    if not path.exists():
-        return rows
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3 or not parts[2].strip():
-            raise SystemExit(f"{path}:{number}: want 'key<TAB>readings<TAB>reason'")
-        if parts[1] != "-" and not all(is_valid(r) for r in parts[1].split(" ")):
-            raise SystemExit(f"{path}:{number}: not valid readings: {parts[1]!r}")
-        rows.append((parts[0], parts[1]))
-    return rows
-
-
 def apply_overrides(entries: dict[str, list[str]], path: Path) -> int:
-    rows = read_overrides(path)
-    for key, readings in rows:
-        if readings == "-":
-            if entries.pop(key, None) is None:
-                raise SystemExit(f"{path}: deletes {key!r}, which is not in the table")
-        else:
-            entries[key] = readings.split(" ")
-    return len(rows)
+    """data/overrides/readings-*.tsv: ``key<TAB>readings<TAB>reason`` ('-' deletes the key),
+    each reading valid (:func:`is_valid`); see :func:`buildlib.apply_overrides`."""
+    return buildlib.apply_overrides(
+        entries,
+        path,
+        what="readings",
+        valid=lambda readings: all(is_valid(r) for r in readings.split(" ")),
+    )
 
 
 @dataclass

@@ -14,8 +14,10 @@ Layout:
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import fnmatch
+import gc
 import importlib.metadata
 import importlib.util
 import os
@@ -23,11 +25,15 @@ import platform
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "tools" / "bench"
@@ -99,17 +105,31 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+def load_shared_tool(shared: Path, name: str, attrs: Iterable[str]) -> ModuleType:
+    """``../shared/tools/<name>.py``, imported by path, after checking that it has ``attrs``."""
+    module = load_module(shared / "tools" / f"{name}.py", name)
+    for attr in attrs:
+        if not hasattr(module, attr):
+            raise BenchError(f"{name}.py has no {attr}()")
+    return module
+
+
 def load_scorer(shared: Path) -> ModuleType:
     """The reference conversion scorer, ``../shared/tools/score_conversion.py``.
 
     The benchmarks call its ``score(ref_lines, src_lines, hyp_lines)`` and read files with its
     ``read_lines`` so that their numbers are the scorer's own.
     """
-    module = load_module(shared / "tools" / "score_conversion.py", "score_conversion")
-    for attr in ("score", "read_lines", "Variants"):
-        if not hasattr(module, attr):
-            raise BenchError(f"score_conversion.py has no {attr}()")
-    return module
+    return load_shared_tool(shared, "score_conversion", ("score", "read_lines", "Variants"))
+
+
+def load_readings_scorer(shared: Path) -> ModuleType:
+    """The reference readings scorer, ``../shared/tools/score_readings.py``.
+
+    The benchmarks call its ``score(sent_path, lb_path, pred_path)``, and its ``targets`` and
+    ``normalise`` for case-by-case breakdowns, so that their numbers are the scorer's own.
+    """
+    return load_shared_tool(shared, "score_readings", ("score", "targets", "normalise"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,18 +249,33 @@ SYSTEM_LOADERS: dict[str, Callable[[], System]] = {
 }
 
 
-def load_systems(
-    names: Iterable[str] = tuple(SYSTEM_LOADERS),
-) -> tuple[list[System], dict[str, str]]:
-    """The systems that load, and for the others why not (name -> reason)."""
-    systems: list[System] = []
+def load_each(
+    loaders: Mapping[str, Callable[[], T]], names: Iterable[str] | None = None
+) -> tuple[list[T], dict[str, str]]:
+    """Call the loaders of ``names`` (default: all, in order): the systems that load, and for
+    the others why not (name -> reason). An absent peer or an unfinished engine is reported,
+    not fatal."""
+    systems: list[T] = []
     missing: dict[str, str] = {}
-    for name in names:
+    for name in loaders if names is None else names:
         try:
-            systems.append(SYSTEM_LOADERS[name]())
+            systems.append(loaders[name]())
         except Exception as exc:  # an absent peer or an unfinished engine: report, go on
             missing[name] = f"{type(exc).__name__}: {exc}".strip()
     return systems, missing
+
+
+def load_systems(
+    names: Iterable[str] = tuple(SYSTEM_LOADERS),
+) -> tuple[list[System], dict[str, str]]:
+    """The conversion systems that load, and for the others why not (name -> reason)."""
+    return load_each(SYSTEM_LOADERS, names)
+
+
+def warn_missing(missing: Mapping[str, str]) -> None:
+    """Say on stderr which systems will not be measured, and why."""
+    for name, why in missing.items():
+        print(f"warning: {name} not measured: {why}", file=sys.stderr)
 
 
 def convert_lines(convert: Convert, lines: Sequence[str]) -> list[str]:
@@ -255,6 +290,61 @@ def count_differing_lines(a: str, b: str) -> int:
     """Lines that differ between two outputs (a missing line counts as differing)."""
     la, lb = a.split("\n"), b.split("\n")
     return sum(x != y for x, y in zip(la, lb, strict=False)) + abs(len(la) - len(lb))
+
+
+# --------------------------------------------------------------------------------------------
+# Timing (the speed areas)
+
+
+def pin_to_one_core(thread_vars: Iterable[str]) -> int:
+    """Pin this process (and the subprocesses it starts) to its first allowed CPU, and set the
+    native thread pools' environment variables ``thread_vars`` to one thread; return the CPU.
+
+    Must run before numpy or any system under test is imported: thread pools read the
+    environment when they start.
+    """
+    for var in thread_vars:
+        os.environ[var] = "1"
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def begin_pinned_run(thread_vars: Iterable[str]) -> tuple[dict[str, str], int]:
+    """A speed area's start: the run metadata, taken first (it reports the machine's CPUs),
+    then :func:`pin_to_one_core`; returns (metadata, pinned CPU)."""
+    meta = run_metadata()
+    return meta, pin_to_one_core(thread_vars)
+
+
+def rotated(items: Sequence[T], k: int) -> list[T]:
+    """Round k runs the systems in a rotated order, so that no one always runs first."""
+    if not items:
+        return []
+    k %= len(items)
+    return [*items[k:], *items[:k]]
+
+
+def budget_spent(times: Sequence[float], budget_s: float) -> bool:
+    """True once one system's timed runs add up to ``budget_s``: it is not repeated further
+    (its best of the runs so far stands)."""
+    return bool(times) and sum(times) >= budget_s
+
+
+@contextmanager
+def timed(times: list[float]) -> Iterator[None]:
+    """Time the ``with`` body (after a garbage collection, so that no earlier garbage is
+    collected inside it) and append its seconds to ``times``; nothing is appended if it
+    raises. The speed tables keep the best (``min``) of ``times``."""
+    gc.collect()
+    t0 = time.perf_counter()
+    yield
+    times.append(time.perf_counter() - t0)
+
+
+def ratio(rate: float, other: float | None) -> str:
+    """A ratio column cell: ``rate`` as a multiple of ``other`` (``1.23×``), ``—`` without one."""
+    return f"{rate / other:.2f}×" if other else "—"
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,6 +430,16 @@ def command_line(script: str, argv: Sequence[str] | None = None) -> str:
     return shlex.join([python, f"tools/bench/{script}", *args])
 
 
+def parse_area_args(
+    parser: argparse.ArgumentParser, script: str, argv: Sequence[str] | None = None
+) -> tuple[argparse.Namespace, str]:
+    """Add the option every area script has, ``--no-write`` (print the fragment, do not write
+    it), last; parse ``argv``; return the arguments and the command that reproduces this run
+    (:func:`command_line`)."""
+    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
+    return parser.parse_args(argv), command_line(script, argv)
+
+
 # --------------------------------------------------------------------------------------------
 # Markdown
 
@@ -357,8 +457,61 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: st
     return "\n".join(lines)
 
 
+def ranked_columns_table(
+    columns: Sequence[tuple[str, Sequence[Sequence[object]]]], what: str
+) -> str:
+    """Systems' ranked lists side by side: a rank column ``#``, then for each (system, list)
+    a ``<system>: <what>`` column and an ``n`` column, from the list's (item, count) pairs;
+    a shorter list leaves its cells empty."""
+    depth = max((len(c) for _, c in columns), default=0)
+    headers = ["#"]
+    for name, _ in columns:
+        headers += [f"{name}: {what}", "n"]
+    rows = []
+    for k in range(depth):
+        row: list[object] = [k + 1]
+        for _, ranked in columns:
+            row += list(ranked[k]) if k < len(ranked) else ["", ""]
+        rows.append(row)
+    return md_table(headers, rows, "r" + "lr" * len(columns))
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.2f}%"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def fragment_head(
+    title: str, meta: Mapping[str, str], peer_versions: Mapping[str, str] | None = None
+) -> list[str]:
+    """A fragment's first lines: its ``##`` title, the run line (:func:`fragment_run_line`),
+    a ``Peers:`` line with ``peer_versions`` when given, and a blank line."""
+    out = [f"## {title}", "", fragment_run_line(meta)]
+    if peer_versions is not None:
+        out.append("Peers: " + ", ".join(f"{d} {v}" for d, v in peer_versions.items()) + ".")
+    return [*out, ""]
+
+
+def command_intro(command: str, elapsed: float | None = None) -> str:
+    """The sentence that opens a fragment's first paragraph: the command, where to run it
+    from, and how long the run took when ``elapsed`` is given. Ends with a space."""
+    took = "" if elapsed is None else f"; {elapsed:.0f} s"
+    return f"Command: `{command}` (from the repository root; `make bench` runs it{took}). "
+
+
+def not_measured(missing: Mapping[str, str]) -> list[str]:
+    """A paragraph naming what this run did not measure and why (no lines when nothing)."""
+    if not missing:
+        return []
+    return [
+        "",
+        "Not measured in this run: "
+        + "; ".join(f"{name} ({why})" for name, why in missing.items())
+        + ".",
+    ]
 
 
 def write_fragment(name: str, text: str, fragments_dir: Path = FRAGMENTS_DIR) -> Path:
@@ -366,6 +519,17 @@ def write_fragment(name: str, text: str, fragments_dir: Path = FRAGMENTS_DIR) ->
     path = fragments_dir / f"{name}.md"
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     return path
+
+
+def publish_fragment(name: str, text: str, no_write: bool, elapsed: float | None = None) -> None:
+    """An area script's last step: print the fragment (``--no-write``), or write it to
+    ``docs/benchmarks/<name>.md`` and say so on stderr (with the run's time when given)."""
+    if no_write:
+        print(text)
+        return
+    path = write_fragment(name, text)
+    took = "" if elapsed is None else f" in {elapsed:.0f} s"
+    print(f"wrote {path.relative_to(ROOT)}{took}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------------

@@ -168,20 +168,6 @@ def score_rows(
     return rows
 
 
-def confusion_table(columns: Sequence[tuple[str, list[tuple[str, int]]]]) -> str:
-    depth = max((len(c) for _, c in columns), default=0)
-    headers = ["#"]
-    for name, _ in columns:
-        headers += [f"{name}: src: ref->hyp", "n"]
-    rows = []
-    for k in range(depth):
-        row: list[object] = [k + 1]
-        for _, conf in columns:
-            row += list(conf[k]) if k < len(conf) else ["", ""]
-        rows.append(row)
-    return benchlib.md_table(headers, rows, "r" + "lr" * len(columns))
-
-
 def render(
     meta: dict[str, str],
     command: str,
@@ -193,13 +179,11 @@ def render(
     n_cases: int,
 ) -> str:
     out = [
-        "## Conversion accuracy",
-        "",
-        benchlib.fragment_run_line(meta),
-        "",
-        f"Command: `{command}` (from the repository root; `make bench` runs it). Input: the "
-        "`.s.txt` file of each set in `../shared/data/conversion`, converted as one string per "
-        "call; reference: its `.t.txt`. Scores: `../shared/tools/score_conversion.py` (its "
+        *benchlib.fragment_head("Conversion accuracy", meta),
+        benchlib.command_intro(command)
+        + "Input: the `.s.txt` file of each set in `../shared/data/conversion`, converted as "
+        "one string per call; reference: its `.t.txt`. Scores: "
+        "`../shared/tools/score_conversion.py` (its "
         "`score()` is called directly): share of Han characters of the reference reproduced, "
         "*strict* or *lenient* (orthographic variants such as 裏/裡, 臺/台 allowed), over all "
         "Han characters or only where the simplified character has several traditional "
@@ -209,13 +193,7 @@ def render(
         "zhconv-rs has no character-only Taiwan target: its `zh-tw` also converts vocabulary "
         "(like OpenCC `s2twp`); zhconv-rs is called with `wikitext=False`.",
     ]
-    if missing:
-        out += [
-            "",
-            "Not measured in this run: "
-            + "; ".join(f"{name} ({why})" for name, why in missing.items())
-            + ".",
-        ]
+    out += benchlib.not_measured(missing)
     for eval_set in SETS:
         s0 = next(
             (v for (n, _, _), v in scores.items() if n == eval_set.name), {"han": 0, "o2m": 0}
@@ -257,7 +235,7 @@ def render(
                 f"Top one-to-many confusions, {scheme} "
                 "(`score()`'s `top_confusions`: simplified source: reference->output, count):",
                 "",
-                confusion_table(columns),
+                benchlib.ranked_columns_table(columns, "src: ref->hyp"),
             ]
         for duel_scheme in eval_set.schemes:
             duel = duels.get((eval_set.name, duel_scheme))
@@ -344,9 +322,7 @@ def render_duel(scheme: str, duel: dict[str, Any]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
-    args = parser.parse_args(argv)
-    command = benchlib.command_line(SCRIPT, argv)
+    args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
     shared = benchlib.require_shared()
     scorer = benchlib.load_scorer(shared)
     conv_dir = shared / "data" / "conversion"
@@ -354,8 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw_dir.mkdir(parents=True, exist_ok=True)
     meta = benchlib.run_metadata()
     systems, missing = benchlib.load_systems()
-    for name, why in missing.items():
-        print(f"warning: {name} not measured: {why}", file=sys.stderr)
+    benchlib.warn_missing(missing)
     if not any(s.name == REFERENCE_PEER for s in systems):
         raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
     canon = scorer.Variants().canon
@@ -403,11 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.dumps(case_results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     text = render(meta, command, systems, missing, scores, duels, case_results, len(cases))
-    if args.no_write:
-        print(text)
-    else:
-        path = benchlib.write_fragment(FRAGMENT, text)
-        print(f"wrote {path.relative_to(benchlib.ROOT)}", file=sys.stderr)
+    benchlib.publish_fragment(FRAGMENT, text, args.no_write)
     return 0
 
 

@@ -11,14 +11,11 @@ before any converter is imported. Writes docs/benchmarks/conversion-speed.md.
 from __future__ import annotations
 
 import argparse
-import gc
 import math
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -34,33 +31,12 @@ THREAD_VARS = ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "
 MB = 1_000_000
 
 
-def pin_to_one_core() -> int:
-    """Pin this process to its first allowed CPU and native thread pools to one thread.
-
-    Must run before any converter (or numpy) is imported: thread pools read the environment
-    when they start.
-    """
-    for var in THREAD_VARS:
-        os.environ[var] = "1"
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
-
-
 def build_input(base: str, target_bytes: int) -> tuple[str, int]:
     """``base`` (newline-terminated) repeated until it is at least ``target_bytes`` of UTF-8."""
     if not base.endswith("\n"):
         base += "\n"
     reps = max(1, math.ceil(target_bytes / len(base.encode("utf-8"))))
     return base * reps, reps
-
-
-def rotated(items: Sequence[Any], k: int) -> list[Any]:
-    """Round k runs the systems in a rotated order, so that no one always runs first."""
-    if not items:
-        return []
-    k %= len(items)
-    return [*items[k:], *items[:k]]
 
 
 def differing_examples(a: str, b: str, limit: int = 20) -> list[tuple[int, str, str]]:
@@ -76,14 +52,6 @@ def differing_examples(a: str, b: str, limit: int = 20) -> list[tuple[int, str, 
     return found
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def ratio(rate: float, other: float | None) -> str:
-    return f"{rate / other:.2f}×" if other else "—"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="timed rounds (best is kept)")
@@ -94,17 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=30.0,
         help="stop repeating one system/scheme once its timed runs add up to this",
     )
-    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
-    args = parser.parse_args(argv)
-    command = benchlib.command_line(SCRIPT, argv)
-
-    meta = benchlib.run_metadata()  # before pinning: it reports the machine's CPUs
-    cpu = pin_to_one_core()
+    args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
+    meta, cpu = benchlib.begin_pinned_run(THREAD_VARS)
     shared = benchlib.require_shared()
     base = (shared / "data" / "text" / "bench_mixed_10k.txt").read_text(encoding="utf-8")
     systems, missing = benchlib.load_systems()
-    for name, why in missing.items():
-        print(f"warning: {name} not measured: {why}", file=sys.stderr)
+    benchlib.warn_missing(missing)
     names = [s.name for s in systems]
     if REFERENCE_PEER not in names:
         raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
@@ -145,17 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in range(args.runs):
         for scheme in WHOLE_SCHEMES:
             outputs: dict[str, str] = {}
-            for system in rotated(systems, r):
+            for system in benchlib.rotated(systems, r):
                 if not system.supports(scheme):
                     continue
                 done = whole.setdefault((scheme, system.name), [])
-                if done and sum(done) >= args.budget_s:
+                if benchlib.budget_spent(done, args.budget_s):
                     continue
                 convert = system.converter(scheme)
-                gc.collect()
-                t0 = time.perf_counter()
-                out = convert(inputs[scheme])
-                done.append(time.perf_counter() - t0)
+                with benchlib.timed(done):
+                    out = convert(inputs[scheme])
                 if r == 0:
                     outputs[system.name] = out
                 del out
@@ -173,15 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 outputs.clear()
             print(f"round {r + 1}: {scheme} done", file=sys.stderr)
         for scheme in LINE_SCHEMES:
-            for system in rotated(systems, r):
+            for system in benchlib.rotated(systems, r):
                 if not system.supports(scheme):
                     continue
                 convert = system.converter(scheme)
-                gc.collect()
-                t0 = time.perf_counter()
-                for line in lines:
-                    convert(line)
-                per_line.setdefault((scheme, system.name), []).append(time.perf_counter() - t0)
+                with benchlib.timed(per_line.setdefault((scheme, system.name), [])):
+                    for line in lines:
+                        convert(line)
     elapsed = time.perf_counter() - t_start
 
     text = render(
@@ -201,11 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         budget_s=args.budget_s,
         elapsed=elapsed,
     )
-    if args.no_write:
-        print(text)
-    else:
-        path = benchlib.write_fragment(FRAGMENT, text)
-        print(f"wrote {path.relative_to(benchlib.ROOT)} in {elapsed:.0f} s", file=sys.stderr)
+    benchlib.publish_fragment(FRAGMENT, text, args.no_write, elapsed)
     return 0
 
 
@@ -228,30 +183,21 @@ def render(
     elapsed: float,
 ) -> str:
     out = [
-        "## Conversion speed",
-        "",
-        benchlib.fragment_run_line(meta),
-        "",
-        f"Command: `{command}` (from the repository root; `make bench` runs it; "
-        f"{elapsed:.0f} s). One core: the process is pinned to CPU {cpu} and "
+        *benchlib.fragment_head("Conversion speed", meta),
+        benchlib.command_intro(command, elapsed)
+        + f"One core: the process is pinned to CPU {cpu} and "
         "`RAYON_NUM_THREADS`, `OMP_NUM_THREADS` are 1 before any converter is imported. Input: "
         f"`../shared/data/text/bench_mixed_10k.txt` ({n_lines:,} lines of mixed simplified "
         f"text) repeated {reps} times = {input_mb['s2t']:.1f} MB of UTF-8, held in memory as one "
         "`str` and converted in ONE call; t2s converts OpenCC's s2t output of it "
         f"({input_mb['t2s']:.1f} MB). Each converter is warmed up on ~1 MB first. MB/s = "
         "input MB (10^6 bytes of UTF-8) / seconds, best of "
-        f"{plural(runs, 'round')} (fewer where one system's runs exceeded {budget_s:.0f} s "
-        "in total); "
+        f"{benchlib.plural(runs, 'round')} (fewer where one system's runs exceeded "
+        f"{budget_s:.0f} s in total); "
         "within a round the systems take turns in a rotated order. The machine is noisy: read "
         "the ratios (columns ×), measured side by side in this run, rather than absolute MB/s.",
     ]
-    if missing:
-        out += [
-            "",
-            "Not measured in this run: "
-            + "; ".join(f"{name} ({why})" for name, why in missing.items())
-            + ".",
-        ]
+    out += benchlib.not_measured(missing)
     rows: list[list[object]] = []
     for scheme in WHOLE_SCHEMES:
         rates = {
@@ -271,8 +217,8 @@ def render(
                     system.name,
                     system.label(scheme),
                     f"{rate:.1f}",
-                    ratio(rate, rates.get(REFERENCE_PEER)),
-                    ratio(rate, rates.get(SECOND_PEER)),
+                    benchlib.ratio(rate, rates.get(REFERENCE_PEER)),
+                    benchlib.ratio(rate, rates.get(SECOND_PEER)),
                     f"{min(times):.2f}",
                     len(times),
                     "—" if system.name == REFERENCE_PEER else ("yes" if same else "no"),
@@ -326,8 +272,8 @@ def render(
                     system.name,
                     f"{n_lines / min(times):,.0f}",
                     f"{rate:.2f}",
-                    ratio(rate, rates.get(REFERENCE_PEER)),
-                    ratio(rate, rates.get(SECOND_PEER)),
+                    benchlib.ratio(rate, rates.get(REFERENCE_PEER)),
+                    benchlib.ratio(rate, rates.get(SECOND_PEER)),
                 ]
             )
     out += [
@@ -336,7 +282,7 @@ def render(
         "",
         f"The {n_lines:,} lines of `bench_mixed_10k.txt` ({line_mb:.2f} MB, "
         f"{1e6 * line_mb / n_lines:.0f} bytes a line on average), one call each, best of "
-        f"{plural(runs, 'round')}, same process and command: `{command}`.",
+        f"{benchlib.plural(runs, 'round')}, same process and command: `{command}`.",
         "",
         benchlib.md_table(
             ["scheme", "system", "lines/s", "MB/s", "× OpenCC", "× zhconv-rs"], rows, "llrrrr"

@@ -301,14 +301,8 @@ LOADERS: dict[str, Callable[[], ReadingSystem]] = {
 def load_systems(
     names: Iterable[str] = tuple(LOADERS),
 ) -> tuple[list[ReadingSystem], dict[str, str]]:
-    systems: list[ReadingSystem] = []
-    missing: dict[str, str] = {}
-    for name in names:
-        try:
-            systems.append(LOADERS[name]())
-        except Exception as exc:  # an absent peer or an unfinished engine: report, go on
-            missing[name] = f"{type(exc).__name__}: {exc}".strip()
-    return systems, missing
+    """The reading systems that load, and for the others why not (name -> reason)."""
+    return benchlib.load_each(LOADERS, names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,20 +367,6 @@ def head_to_head(
 # Writing
 
 
-def error_table(columns: Sequence[tuple[str, list[tuple[str, int]]]]) -> str:
-    depth = max((len(c) for _, c in columns), default=0)
-    headers = ["#"]
-    for name, _ in columns:
-        headers += [f"{name}: char gold->got", "n"]
-    rows = []
-    for k in range(depth):
-        row: list[object] = [k + 1]
-        for _, errors in columns:
-            row += list(errors[k]) if k < len(errors) else ["", ""]
-        rows.append(row)
-    return benchlib.md_table(headers, rows, "r" + "lr" * len(columns))
-
-
 def render(
     *,
     meta: dict[str, str],
@@ -400,13 +380,9 @@ def render(
     elapsed: float,
 ) -> str:
     out = [
-        "## Readings accuracy",
-        "",
-        benchlib.fragment_run_line(meta),
-        "Peers: " + ", ".join(f"{d} {v}" for d, v in peer_versions.items()) + ".",
-        "",
-        f"Command: `{command}` (from the repository root; `make bench` runs it; "
-        f"{elapsed:.0f} s). Each set has one polyphonic target character per sentence with its "
+        *benchlib.fragment_head("Readings accuracy", meta, peer_versions),
+        benchlib.command_intro(command, elapsed)
+        + "Each set has one polyphonic target character per sentence with its "
         "gold reading. Every system annotates the plain sentences (markers removed; "
         "`bench-out/readings/<set>.txt`) and writes one JSON line per sentence with one token "
         "per character (`bench-out/readings/<set>.<system>.jsonl`); "
@@ -423,13 +399,7 @@ def render(
         "characters it cannot read, and its readings of non-Han characters, become empty "
         "readings; the scorer reads only Han targets.",
     ]
-    if missing:
-        out += [
-            "",
-            "Not measured in this run: "
-            + "; ".join(f"{name} ({why})" for name, why in missing.items())
-            + ".",
-        ]
+    out += benchlib.not_measured(missing)
     rows: list[list[object]] = []
     for reading_set in SETS:
         for system in systems:
@@ -522,7 +492,7 @@ def render(
             "the system's reading, count. Command: "
             f"`{command}`.",
             "",
-            error_table(columns),
+            benchlib.ranked_columns_table(columns, "char gold->got"),
         ]
     return "\n".join(out)
 
@@ -532,22 +502,16 @@ def render(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
-    args = parser.parse_args(argv)
-    command = benchlib.command_line(SCRIPT, argv)
+    args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
     shared = benchlib.require_shared()
-    scorer = benchlib.load_module(shared / "tools" / "score_readings.py", "score_readings")
-    for attr in ("score", "targets", "normalise"):
-        if not hasattr(scorer, attr):
-            raise benchlib.BenchError(f"score_readings.py has no {attr}()")
+    scorer = benchlib.load_readings_scorer(shared)
     out_dir = benchlib.OUT_DIR / "readings"
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = benchlib.run_metadata()
     peer_versions = benchlib.versions(PEER_DISTS)
     t_start = time.perf_counter()
     systems, missing = load_systems()
-    for name, why in missing.items():
-        print(f"warning: {name} not measured: {why}", file=sys.stderr)
+    benchlib.warn_missing(missing)
 
     set_sizes: dict[str, int] = {}
     scores: dict[tuple[str, str], dict[str, Any]] = {}
@@ -605,11 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cases=cases,
         elapsed=elapsed,
     )
-    if args.no_write:
-        print(text)
-    else:
-        path = benchlib.write_fragment(FRAGMENT, text)
-        print(f"wrote {path.relative_to(benchlib.ROOT)} in {elapsed:.0f} s", file=sys.stderr)
+    benchlib.publish_fragment(FRAGMENT, text, args.no_write, elapsed)
     return 0
 
 

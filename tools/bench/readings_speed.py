@@ -12,9 +12,7 @@ system is imported. Writes docs/benchmarks/readings-speed.md.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import os
 import subprocess
 import sys
 import time
@@ -39,16 +37,6 @@ THREAD_VARS = (
     "RAYON_NUM_THREADS",
 )
 STARTUP_TEXT = "然而，他红了20年以后，他竟退出了大家的视线。"
-
-
-def pin_to_one_core() -> int:
-    """Pin this process (and the subprocesses it starts) to its first allowed CPU, and native
-    thread pools to one thread. Must run before numpy or any system is imported."""
-    for var in THREAD_VARS:
-        os.environ[var] = "1"
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
 
 
 @dataclass(frozen=True)
@@ -130,22 +118,6 @@ def bare_interpreter(runs: int) -> float:
     return min(walls)
 
 
-def rotated(items: Sequence[Any], k: int) -> list[Any]:
-    """Round k runs the systems in a rotated order, so that no one always runs first."""
-    if not items:
-        return []
-    k %= len(items)
-    return [*items[k:], *items[:k]]
-
-
-def ratio(rate: float, other: float | None) -> str:
-    return f"{rate / other:.2f}×" if other else "—"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def load_sentences(shared: Path) -> list[str]:
     path = shared / "data" / "cpp" / "dev.sent"
     return [
@@ -171,12 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "on the first quarter of them only (0: never)",
     )
     parser.add_argument("--startup-runs", type=int, default=3, help="fresh processes per system")
-    parser.add_argument("--no-write", action="store_true", help="print, do not write the fragment")
-    args = parser.parse_args(argv)
-    command = benchlib.command_line(SCRIPT, argv)
-
-    meta = benchlib.run_metadata()  # before pinning: it reports the machine's CPUs
-    cpu = pin_to_one_core()
+    args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
+    meta, cpu = benchlib.begin_pinned_run(THREAD_VARS)
     shared = benchlib.require_shared()
     peer_versions = benchlib.versions(PEER_DISTS)
     t_start = time.perf_counter()
@@ -225,23 +193,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_sentence: dict[str, list[float]] = {}
     whole: dict[str, list[float]] = {}
     for r in range(args.runs):
-        for system in rotated(systems, r):
+        for system in benchlib.rotated(systems, r):
             fn = fns[system.name]
             lines = inputs[system.name]
             done = per_sentence.setdefault(system.name, [])
-            if not (done and sum(done) >= args.budget_s):
-                gc.collect()
-                t0 = time.perf_counter()
-                for s in lines:
-                    fn(s)
-                done.append(time.perf_counter() - t0)
+            if not benchlib.budget_spent(done, args.budget_s):
+                with benchlib.timed(done):
+                    for s in lines:
+                        fn(s)
             done = whole.setdefault(system.name, [])
-            if not (done and sum(done) >= args.budget_s):
+            if not benchlib.budget_spent(done, args.budget_s):
                 text = "\n".join(lines)
-                gc.collect()
-                t0 = time.perf_counter()
-                fn(text)
-                done.append(time.perf_counter() - t0)
+                with benchlib.timed(done):
+                    fn(text)
         print(f"round {r + 1} done", file=sys.stderr)
 
     starts: dict[str, tuple[float, float, float]] = {}
@@ -275,11 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         budget_s=args.budget_s,
         elapsed=elapsed,
     )
-    if args.no_write:
-        print(text)
-    else:
-        path = benchlib.write_fragment(FRAGMENT, text)
-        print(f"wrote {path.relative_to(benchlib.ROOT)} in {elapsed:.0f} s", file=sys.stderr)
+    benchlib.publish_fragment(FRAGMENT, text, args.no_write, elapsed)
     return 0
 
 
@@ -307,33 +267,23 @@ def render(
     elapsed: float,
 ) -> str:
     out = [
-        "## Readings speed",
-        "",
-        benchlib.fragment_run_line(meta),
-        "Peers: " + ", ".join(f"{d} {v}" for d, v in peer_versions.items()) + ".",
-        "",
-        f"Command: `{command}` (from the repository root; `make bench` runs it; "
-        f"{elapsed:.0f} s). One core: the process is pinned to CPU {cpu} and "
+        *benchlib.fragment_head("Readings speed", meta, peer_versions),
+        benchlib.command_intro(command, elapsed)
+        + f"One core: the process is pinned to CPU {cpu} and "
         "`OMP_NUM_THREADS`, `MKL_NUM_THREADS`, `OPENBLAS_NUM_THREADS` (and the like) are 1 "
         "before any system is imported. Input: the CPP dev sentences "
         f"(`../shared/data/cpp/dev.sent`, markers removed): {n_sentences:,} sentences, "
         f"{n_chars:,} characters, {n_han:,} of them Han, "
         f"{n_chars / max(1, n_sentences):.0f} characters a sentence on average. Each system "
         "annotates every sentence once to warm up, untimed. Rate = Han characters / seconds, "
-        f"best of {plural(runs, 'round')} (fewer where one system's runs exceeded "
+        f"best of {benchlib.plural(runs, 'round')} (fewer where one system's runs exceeded "
         f"{budget_s:.0f} s in total); within a round the systems take turns in a rotated "
         "order. The machine is noisy: read the ratios to pypinyin, measured side by side in "
         "this run, rather than absolute rates.",
         "",
         "Calls: " + "; ".join(f"{s.name}: {s.how}" for s in systems) + ".",
     ]
-    if missing:
-        out += [
-            "",
-            "Not measured in this run: "
-            + "; ".join(f"{name} ({why})" for name, why in missing.items())
-            + ".",
-        ]
+    out += benchlib.not_measured(missing)
     partial = [s.name for s in systems if inputs[s.name] < n_sentences]
     if partial:
         out += [
@@ -357,10 +307,10 @@ def render(
             [
                 name,
                 f"{ps[name]:,.0f}",
-                ratio(ps[name], ps.get(REFERENCE_PEER)),
+                benchlib.ratio(ps[name], ps.get(REFERENCE_PEER)),
                 f"{inputs[name] / min(per_sentence[name]):,.0f}",
                 f"{wh[name]:,.0f}" if name in wh else "—",
-                ratio(wh[name], wh.get(REFERENCE_PEER)) if name in wh else "—",
+                benchlib.ratio(wh[name], wh.get(REFERENCE_PEER)) if name in wh else "—",
                 len(per_sentence[name]),
             ]
         )
