@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import shared_path
 
 import tongwen
-from conftest import shared_path
 
 
 def test_seed_page_is_restored_exactly() -> None:
