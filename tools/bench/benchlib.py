@@ -598,3 +598,10 @@ def assemble(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("\n".join(body) + "\n", encoding="utf-8")
     return names
+
+
+# Repair (issue 6): its two area scripts, writing docs/benchmarks/repair-accuracy.md and
+# repair-speed.md (placed by the "repair-*" entry of FRAGMENT_ORDER).
+AREA_SCRIPTS = (*AREA_SCRIPTS, "repair_accuracy.py", "repair_speed.py")
+if "repair-*" not in FRAGMENT_ORDER:
+    FRAGMENT_ORDER = (*FRAGMENT_ORDER, "repair-*")
