@@ -75,3 +75,16 @@ def test_detection_reports_its_evidence() -> None:
 def test_unknown_clean_target() -> None:
     with pytest.raises(tongwen.UnknownSchemeError):
         tongwen.clean("x", to="tw")
+
+
+def test_hand_written_negatives_are_not_polluted() -> None:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "cases" / "repair_negatives.jsonl"
+    cases = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    assert len(cases) >= 40
+    flagged = [case for case in cases if tongwen.detect(case["text"]).polluted]
+    assert flagged == []
+    for case in cases:
+        assert tongwen.clean(case["text"], to="s").text == case["text"]
