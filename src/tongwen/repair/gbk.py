@@ -25,7 +25,9 @@ __all__ = ["GARBLE", "repair_line"]
 
 #: A garble: '?' (a lead byte and the '(' of an inserted reading), the reading, ')'.
 GARBLE = re.compile(f"\\?({PINYIN})\\)")
-_UNIT = re.compile(f"{GARBLE.pattern}|{ANNOTATION.pattern}|.", re.DOTALL)
+#: A lone byte read as '?', followed by the reading inserted after it: '?(gè)'.
+_LONE = re.compile(f"\\?\\(({PINYIN})\\)")
+_UNIT = re.compile(f"{GARBLE.pattern}|{_LONE.pattern}|{ANNOTATION.pattern}|.", re.DOTALL)
 
 
 @dataclass
@@ -39,9 +41,9 @@ def _units(line: str) -> list[bytes | _Unknown] | None:
     """The line's original byte stream, inserted readings removed; None if not GBK."""
     units: list[bytes | _Unknown] = []
     for match in _UNIT.finditer(line):
-        garble_reading, char = match.group(1), match.group(2)
-        if garble_reading is not None:
-            units.append(_Unknown(garble_reading))
+        garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
+        if garble_reading is not None or lone_reading is not None:
+            units.append(_Unknown(garble_reading or lone_reading))
             continue
         piece = char if char is not None else match.group(0)
         try:
@@ -59,16 +61,10 @@ def _plausibility(data: bytes, known: Collection[str]) -> int:
     return sum(simplified.get(c, c) in known for c in text) - 3 * text.count("\ufffd")
 
 
-def _solve(
-    previous: int,
-    following: bytes,
-    reading: str,
-    fits: Callable[[str, str], bool],
-    preferred: Collection[str],
-) -> int | None:
-    """The byte that, after ``previous``, makes a character read ``reading``; among several,
-    the one after which ``following`` decodes to the most plausible text."""
-    known = char_ranks()
+def _candidates(
+    previous: int, reading: str, fits: Callable[[str, str], bool]
+) -> list[int]:
+    """Bytes that, after ``previous``, make a character read ``reading``."""
     found = []
     for byte in range(0x40, 0xFF):
         if byte == 0x7F:
@@ -78,9 +74,12 @@ def _solve(
         except UnicodeDecodeError:
             continue
         if len(char) == 1 and fits(char, reading):
-            score = _plausibility(bytes((byte,)) + following, known)
-            found.append((-score, char not in preferred, byte))
-    return min(found)[2] if found else None
+            found.append(byte)
+    return found
+
+
+#: How many partial byte streams the search keeps.
+BEAM = 8
 
 
 def repair_line(
@@ -88,23 +87,34 @@ def repair_line(
 ) -> str | None:
     """The line as it was before the readings were pasted (readings removed), or None when
     it cannot be repaired. ``fits(char, reading)`` says whether a character reads so;
-    ``preferred`` are characters the page annotates elsewhere (likely on the site's list)."""
+    ``preferred`` are characters the page annotates elsewhere (likely on the site's list).
+    Unknown bytes are searched together (a beam): each must make its character read as the
+    pasted reading says, and the text they give must decode, the more plausibly the better."""
     units = _units(line)
     if units is None:
         return None
-    data = bytearray()
+    known = char_ranks()
+    beam: list[bytearray] = [bytearray()]
     for i, unit in enumerate(units):
         if isinstance(unit, bytes):
-            data += unit
+            for data in beam:
+                data += unit
             continue
-        if not data:
+        following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))[:12]
+        scored = []
+        for data in beam:
+            if not data:
+                continue
+            for byte in _candidates(data[-1], unit.reading, fits):
+                char = bytes((data[-1], byte)).decode("gbk")
+                score = _plausibility(bytes((byte,)) + following, known) + (char in preferred)
+                scored.append((-score, len(scored), data + bytes((byte,))))
+        if not scored:
             return None
-        following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))
-        byte = _solve(data[-1], following[:12], unit.reading, fits, preferred)
-        if byte is None:
-            return None
-        data.append(byte)
-    try:
-        return bytes(data).decode("gbk")
-    except UnicodeDecodeError:
-        return None
+        beam = [data for _, _, data in sorted(scored)[:BEAM]]
+    for data in beam:
+        try:
+            return bytes(data).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+    return None
