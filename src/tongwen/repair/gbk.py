@@ -101,7 +101,7 @@ def repair_line(
                 data += unit
             continue
         following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))[:12]
-        scored = []
+        scored: list[tuple[int, int, bytearray]] = []
         for data in beam:
             if not data:
                 continue
