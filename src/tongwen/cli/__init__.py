@@ -6,13 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tongwen.cli import annotate, convert, serve
+from tongwen.cli import annotate, clean, convert, detect, serve
 from tongwen.cli.common import fail
 
 __all__ = ["build_parser", "main"]
 
 #: Subcommands in the order ``--help`` lists them. A new command adds its module here.
-COMMANDS = (convert, annotate, serve)
+COMMANDS = (convert, annotate, clean, detect, serve)
 
 EPILOG = """\
 examples:
@@ -20,7 +20,10 @@ examples:
   tongwen convert --to s --from tw page.txt > page.s.txt
   tongwen convert --to hk --html index.html          text nodes only; tags untouched
   echo '省长说要取长补短' | tongwen annotate --to tw     省(shěng)長(zhǎng)...
-  tongwen serve --port 8000                          HTTP API (POST /v1/convert)
+  tongwen clean --to s page.txt                      strip pasted readings, undo garbles
+  tongwen clean crawl/ -o clean/ --workers 2         a corpus: files, JSONL, Parquet
+  tongwen detect crawl.jsonl                         one JSON verdict per document
+  tongwen serve --port 8000                          HTTP API and docs at /docs
 
 run 'tongwen COMMAND --help' for each command's options."""
 
@@ -37,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tongwen",
         description="Convert Chinese text between scripts (Simplified, Traditional, Taiwan, "
-        "Hong Kong), annotate its readings (pinyin, zhuyin), and serve both over HTTP.",
+        "Hong Kong), annotate its readings (pinyin, zhuyin), repair polluted web text, and "
+        "serve it all over HTTP.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
