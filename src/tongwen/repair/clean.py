@@ -9,7 +9,7 @@ from functools import cache
 
 from tongwen.conversion.converter import Converter
 from tongwen.errors import UnknownSchemeError
-from tongwen.repair.detect import detect_with_annotations
+from tongwen.repair.detect import detect_with_pairs
 from tongwen.repair.gbk import GARBLE, repair_line
 from tongwen.repair.result import Cleaned
 from tongwen.repair.strip import reading_fits, strip
@@ -45,15 +45,14 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     Simplified. Text that is not polluted is returned unchanged."""
     if to not in CLEAN_TARGETS:
         raise UnknownSchemeError(f"unknown target {to!r}; choose one of {', '.join(CLEAN_TARGETS)}")
-    detection, annotations = detect_with_annotations(text)
+    detection, pairs = detect_with_pairs(text)
     if not detection.polluted:
         return Cleaned(text, detection, stripped=0, repaired=0, converted=False)
     out, repaired = text, 0
     if detection.garbles:
-        out, repaired = _repair_garbles(text, frozenset(a.char for a in annotations))
-    remaining = [a for a in detect_with_annotations(out)[1]] if repaired else annotations
-    out = strip(out, remaining)
-    stripped = len(remaining) + (len(annotations) - len(remaining) if repaired else 0)
+        out, repaired = _repair_garbles(text, frozenset(char for char, _ in pairs))
+    stripped = detection.annotations
+    out = strip(out)
     converted = False
     if to == "s":
         simplified = _to_simplified().convert(out)

@@ -17,10 +17,10 @@ from tongwen.conversion.detect import traditional_only
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.gbk import GARBLE
 from tongwen.repair.result import Detection
-from tongwen.repair.strip import Annotation, find_annotations, simplified_forms
+from tongwen.repair.strip import reading_fits, simplified_forms, tally
 from tongwen.text import HAN_RANGES
 
-__all__ = ["detect", "detect_with_annotations"]
+__all__ = ["detect", "detect_with_pairs"]
 
 #: Fewer readings than this is a gloss or a note, not a site's list.
 MIN_ANNOTATIONS = 3
@@ -49,40 +49,45 @@ def _script_specific() -> frozenset[str]:
     return frozenset(simplified_only | traditional_only())
 
 
-def _consistency(text: str, annotations: list[Annotation]) -> float:
+Pairs = Counter[tuple[str, str]]
+
+
+def _consistency(text: str, chars: Counter[str]) -> float:
     """Share of the occurrences of the annotated characters that carry a reading: a site's
     list annotates every occurrence, ruby and glosses only some."""
-    annotated = Counter(a.char for a in annotations)
-    total = sum(text.count(char) for char in annotated)
-    return sum(annotated.values()) / total if total else 0.0
+    total = sum(text.count(char) for char in chars)
+    return sum(chars.values()) / total if total else 0.0
 
 
-def _rare_share(annotations: list[Annotation]) -> float:
+def _rare_share(chars: Counter[str]) -> float:
     """Share of annotated characters outside the most frequent 2,000 (glosses pick rare ones)."""
     ranks, simplified = char_ranks(), simplified_forms()
-    rare = sum(ranks.get(simplified.get(a.char, a.char), RARE_RANK + 1) > RARE_RANK
-               for a in annotations)
-    return rare / len(annotations)
+    rare = sum(n for char, n in chars.items()
+               if ranks.get(simplified.get(char, char), RARE_RANK + 1) > RARE_RANK)
+    return rare / sum(chars.values())
 
 
-def _score(text: str, han: int, annotations: list[Annotation], garbles: int) -> float:
+def _score(text: str, han: int, pairs: Pairs, fitting: int, converted: int,
+           garbles: int) -> float:
     """A score in [0, 1]; 0.5 and above is polluted."""
-    n = len(annotations)
-    fitting = sum(a.fits for a in annotations) / n if n else 0.0
-    if garbles and (n == 0 or fitting >= 0.5):
+    n = sum(pairs.values())
+    fit = fitting / n if n else 0.0
+    if garbles and (n == 0 or fit >= 0.5):
         return 0.95  # '?reading)' is the polluter's own mark
     if n < MIN_ANNOTATIONS:
         return 0.0
-    specific = _script_specific()
-    lift = sum(a.char in specific for a in annotations) / n - _specific_share(text, han)
+    chars: Counter[str] = Counter()
+    for (char, _), count in pairs.items():
+        chars[char] += count
+    lift = converted / n - _specific_share(text, han)
     density = n / max(han, 1)
     evidence = (
-        6.0 * (fitting - 0.8)
-        + 8.0 * (_consistency(text, annotations) - 0.8)
+        6.0 * (fit - 0.8)
+        + 8.0 * (_consistency(text, chars) - 0.8)
         + 1.2 * math.log(n)
         + 2.0 * lift
         - 25.0 * max(0.0, density - 0.35)  # learner text and ruby annotate most characters
-        - 3.0 * _rare_share(annotations)
+        - 3.0 * _rare_share(chars)
         - 3.0
     )
     return 1 / (1 + math.exp(-evidence))
@@ -97,26 +102,30 @@ def _specific_share(text: str, han: int) -> float:
     return sum(n for char, n in counts.items() if char in specific) / han
 
 
-def detect_with_annotations(text: str) -> tuple[Detection, list[Annotation]]:
-    """The detection and the annotations it found (cleaning strips those)."""
-    annotations = find_annotations(text)
-    garbles = len(GARBLE.findall(text)) if annotations or "?" in text else 0
-    han = _han_count(text)
-    score = _score(text, han, annotations, garbles)
+def detect_with_pairs(text: str) -> tuple[Detection, Pairs]:
+    """The detection and the ``(char, reading)`` pairs it counted."""
+    pairs = tally(text)
+    garbles = len(GARBLE.findall(text)) if pairs or "?" in text else 0
+    if not pairs and not garbles:
+        return Detection(False, 0.0, _han_count(text), 0, 0, 0, 0), pairs
     specific = _script_specific()
+    fitting = sum(n for (char, reading), n in pairs.items() if reading_fits(char, reading))
+    converted = sum(n for (char, _), n in pairs.items() if char in specific)
+    han = _han_count(text)
+    score = _score(text, han, pairs, fitting, converted, garbles)
     detection = Detection(
         polluted=score >= 0.5,
         score=round(score, 6),
         han=han,
-        annotations=len(annotations),
-        fitting=sum(a.fits for a in annotations),
-        converted=sum(a.char in specific for a in annotations),
+        annotations=sum(pairs.values()),
+        fitting=fitting,
+        converted=converted,
         garbles=garbles,
     )
-    return detection, annotations
+    return detection, pairs
 
 
 def detect(text: str) -> Detection:
     """Whether ``text`` is polluted, with a score in [0, 1] and the evidence."""
-    return detect_with_annotations(text)[0]
+    return detect_with_pairs(text)[0]
 

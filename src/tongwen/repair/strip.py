@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
 from functools import cache, lru_cache
 
 from tongwen.conversion.tables import load_table
@@ -12,36 +12,13 @@ from tongwen.readings.lexicon import load_lexicon
 from tongwen.readings.syllable import parse
 from tongwen.text import HAN_RANGES
 
-__all__ = [
-    "ANNOTATION",
-    "PINYIN",
-    "Annotation",
-    "find_annotations",
-    "reading_fits",
-    "simplified_forms",
-    "strip",
-]
+__all__ = ["ANNOTATION", "PINYIN", "reading_fits", "simplified_forms", "strip", "tally"]
 
 _HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 #: One pinyin syllable as pasted by converters: tone marks or a tone digit.
 PINYIN = r"[a-zA-ZāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüÜêÊḿńňǹ]{1,7}[1-5]?"
 #: A Han character followed by one syllable in ASCII parentheses.
 ANNOTATION = re.compile(f"([{_HAN}])\\(({PINYIN})\\)")
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """``char(reading)`` at ``start``; ``fits`` when the reading is one of the char's readings."""
-
-    start: int
-    char: str
-    reading: str
-    fits: bool
-
-    @property
-    def end(self) -> int:
-        """Where the closing parenthesis ends."""
-        return self.start + len(self.reading) + 3
 
 
 @cache
@@ -63,22 +40,13 @@ def reading_fits(char: str, reading: str) -> bool:
     return numbered in chars.get(char, ()) or numbered in chars.get(simple, ())
 
 
-def find_annotations(text: str) -> list[Annotation]:
-    """Every ``字(reading)`` in ``text``, in order."""
+def tally(text: str) -> Counter[tuple[str, str]]:
+    """How often each ``(char, reading)`` pair is pasted in ``text``."""
     if "(" not in text:
-        return []
-    return [
-        Annotation(m.start(), m.group(1), m.group(2), reading_fits(m.group(1), m.group(2)))
-        for m in ANNOTATION.finditer(text)
-    ]
+        return Counter()
+    return Counter(ANNOTATION.findall(text))
 
 
-def strip(text: str, annotations: list[Annotation]) -> str:
-    """``text`` without the parenthesised readings of ``annotations`` (the characters stay)."""
-    pieces = []
-    at = 0
-    for annotation in annotations:
-        pieces.append(text[at : annotation.start + 1])
-        at = annotation.end
-    pieces.append(text[at:])
-    return "".join(pieces)
+def strip(text: str) -> str:
+    """``text`` without the parenthesised readings after its characters (the characters stay)."""
+    return ANNOTATION.sub(r"\1", text) if "(" in text else text
