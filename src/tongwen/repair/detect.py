@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 from functools import cache
 
 from tongwen.conversion.detect import traditional_only
@@ -18,7 +19,6 @@ from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.gbk import GARBLE
 from tongwen.repair.result import Detection
 from tongwen.repair.strip import reading_fits, simplified_forms, tally
-from tongwen.text import HAN_RANGES
 
 __all__ = ["detect", "detect_with_pairs"]
 
@@ -26,16 +26,6 @@ __all__ = ["detect", "detect_with_pairs"]
 MIN_ANNOTATIONS = 3
 #: Characters ranked below this count as rare.
 RARE_RANK = 2000
-
-
-def _han_count(text: str) -> int:
-    import numpy as np  # not at import time: `import tongwen` stays light
-
-    codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    count = 0
-    for lo, hi in HAN_RANGES:
-        count += int(np.count_nonzero((codepoints >= lo) & (codepoints <= hi)))
-    return count
 
 
 @cache
@@ -107,21 +97,16 @@ def detect_with_pairs(text: str) -> tuple[Detection, Pairs]:
     pairs = tally(text)
     garbles = len(GARBLE.findall(text)) if pairs or "?" in text else 0
     if not pairs and not garbles:
-        return Detection(False, 0.0, _han_count(text), 0, 0, 0, 0), pairs
+        return Detection(False, 0.0, 0, 0, 0, 0, text), pairs
     specific = _script_specific()
     fitting = sum(n for (char, reading), n in pairs.items() if reading_fits(char, reading))
     converted = sum(n for (char, _), n in pairs.items() if char in specific)
-    han = _han_count(text)
-    score = _score(text, han, pairs, fitting, converted, garbles)
     detection = Detection(
-        polluted=score >= 0.5,
-        score=round(score, 6),
-        han=han,
-        annotations=sum(pairs.values()),
-        fitting=fitting,
-        converted=converted,
-        garbles=garbles,
+        polluted=False, score=0.0, annotations=sum(pairs.values()), fitting=fitting,
+        converted=converted, garbles=garbles, text=text,
     )
+    score = _score(text, detection.han, pairs, fitting, converted, garbles)
+    detection = replace(detection, polluted=score >= 0.5, score=round(score, 6))
     return detection, pairs
 
 

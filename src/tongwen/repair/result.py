@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from tongwen.text import han_count
 
 __all__ = ["Cleaned", "Detection"]
 
@@ -12,17 +15,23 @@ class Detection:
     """The decision (``polluted``), a ``score`` in [0, 1] and the evidence behind it.
 
     ``annotations``: ``字(reading)`` pairs found; ``fitting``: those whose reading is one of the
-    character's readings; ``converted``: annotated characters written in a converted
-    (traditional-only) form; ``garbles``: GBK garbles found; ``han``: Han characters.
+    character's readings; ``converted``: annotated characters written in a script-specific
+    form; ``garbles``: GBK garbles found; ``han`` (counted when first asked): Han characters.
     """
 
     polluted: bool
     score: float
-    han: int
     annotations: int
     fitting: int
     converted: int
     garbles: int
+    #: The text, kept to count its Han characters only when asked (clean text skips it).
+    text: str = field(default="", repr=False, compare=False)
+
+    @cached_property
+    def han(self) -> int:
+        """Han characters in the document."""
+        return han_count(self.text)
 
     @property
     def density(self) -> float:
@@ -30,8 +39,9 @@ class Detection:
         return self.annotations / self.han if self.han else 0.0
 
     def as_dict(self) -> dict[str, object]:
-        """The fields and the density, for JSON."""
-        return {**asdict(self), "density": round(self.density, 6)}
+        """The evidence, the Han count and the density, for JSON."""
+        fields = {k: v for k, v in asdict(self).items() if k != "text"}
+        return {**fields, "han": self.han, "density": round(self.density, 6)}
 
 
 @dataclass(frozen=True)
