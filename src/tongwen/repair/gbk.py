@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.strip import ANNOTATION, PINYIN, simplified_forms
@@ -61,10 +62,9 @@ def _plausibility(data: bytes, known: Collection[str]) -> int:
     return sum(simplified.get(c, c) in known for c in text) - 3 * text.count("\ufffd")
 
 
-def _candidates(
-    previous: int, reading: str, fits: Callable[[str, str], bool]
-) -> list[int]:
-    """Bytes that, after ``previous``, make a character read ``reading``."""
+@lru_cache(maxsize=256)
+def _characters_after(previous: int) -> tuple[tuple[int, str], ...]:
+    """(byte, character) for every byte that makes a GBK character after ``previous``."""
     found = []
     for byte in range(0x40, 0xFF):
         if byte == 0x7F:
@@ -73,9 +73,16 @@ def _candidates(
             char = bytes((previous, byte)).decode("gbk")
         except UnicodeDecodeError:
             continue
-        if len(char) == 1 and fits(char, reading):
-            found.append(byte)
-    return found
+        if len(char) == 1:
+            found.append((byte, char))
+    return tuple(found)
+
+
+def _candidates(
+    previous: int, reading: str, fits: Callable[[str, str], bool]
+) -> list[int]:
+    """Bytes that, after ``previous``, make a character read ``reading``."""
+    return [byte for byte, char in _characters_after(previous) if fits(char, reading)]
 
 
 #: How many partial byte streams the search keeps.
