@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from tongwen.cli.common import ENCODINGS, Output, fail, report_errors
+from tongwen.cli.common import Output, add_decoding_arguments, fail, report_errors
 from tongwen.errors import InputError
 
 HELP = """\
@@ -69,12 +69,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="with -o: a progress bar on stderr (default: when stderr is a "
                         "terminal)")
-    parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8",
-                        help="encoding of plain-text input (JSON Lines and Parquet are UTF-8; "
-                        "output is UTF-8) (default: %(default)s)")
-    parser.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                        help="invalid input bytes: 'strict' stops with the byte offset, "
-                        "'replace' writes U+FFFD instead (default: %(default)s)")
+    add_decoding_arguments(
+        parser, "plain-text input (JSON Lines and Parquet are UTF-8; output is UTF-8)"
+    )
     parser.set_defaults(run=run)
 
 

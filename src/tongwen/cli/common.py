@@ -13,6 +13,7 @@ __all__ = [
     "ENCODINGS",
     "Output",
     "OutputEncodingError",
+    "add_decoding_arguments",
     "add_io_arguments",
     "decoded_inputs",
     "fail",
@@ -32,13 +33,18 @@ def add_io_arguments(parser: argparse.ArgumentParser) -> None:
     """FILE arguments, input/output encodings and the invalid-byte policy."""
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="input files (default: standard input); '-' is standard input")
-    parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8",
-                        help="encoding of the input (default: %(default)s)")
+    add_decoding_arguments(parser, "the input")
     parser.add_argument("--output-encoding", choices=ENCODINGS, default="utf-8",
                         help="encoding of the output (default: %(default)s)")
+
+
+def add_decoding_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--encoding`` of ``what`` and ``--errors`` (the invalid-byte policy)."""
+    parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8",
+                        help=f"encoding of {what} (default: %(default)s)")
     parser.add_argument("--errors", choices=("strict", "replace"), default="strict",
                         help="invalid input bytes: 'strict' stops with the byte offset, "
-                        "'replace' writes U+FFFD instead (default: %(default)s)")
+                        "'replace' reads them as U+FFFD (default: %(default)s)")
 
 
 def decoded_inputs(args: argparse.Namespace) -> Iterator[Iterator[str]]:

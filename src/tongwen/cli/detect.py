@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tongwen.cli.common import ENCODINGS, Output, report_errors
+from tongwen.cli.common import Output, add_decoding_arguments, report_errors
 
 HELP = """\
 Detect polluted web text: readings pasted after converted characters (代表團(tuán)), GBK garbles.
@@ -40,12 +40,7 @@ def add_parser(commands: Any) -> None:
                         "standard input")
     parser.add_argument("--field", default="text",
                         help="JSON Lines field / Parquet column with the text (default: text)")
-    parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8",
-                        help="encoding of plain-text input (JSON Lines and Parquet are UTF-8) "
-                        "(default: %(default)s)")
-    parser.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                        help="invalid input bytes: 'strict' stops with the byte offset, "
-                        "'replace' reads U+FFFD instead (default: %(default)s)")
+    add_decoding_arguments(parser, "plain-text input (JSON Lines and Parquet are UTF-8)")
     parser.set_defaults(run=run)
 
 
