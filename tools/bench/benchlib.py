@@ -605,3 +605,7 @@ def assemble(
 AREA_SCRIPTS = (*AREA_SCRIPTS, "repair_accuracy.py", "repair_speed.py")
 if "repair-*" not in FRAGMENT_ORDER:
     FRAGMENT_ORDER = (*FRAGMENT_ORDER, "repair-*")
+
+# Corpus runs: `tongwen clean -o` with the local and Ray engines, writing
+# docs/benchmarks/repair-corpus.md (placed by the "repair-*" entry of FRAGMENT_ORDER).
+AREA_SCRIPTS = (*AREA_SCRIPTS, "corpus_speed.py")
