@@ -50,8 +50,8 @@ def test_seed_site_is_the_pages_63_characters_and_xun() -> None:
 
 
 def test_seed_readings_need_no_override() -> None:
-    assert tongwen.pinyin("务") == ["wu"]  # tongwen's most frequent reading is toneless
-    assert g.site_reading("務") == "wù"  # the site's fixed reading is not
+    assert tongwen.pinyin("务") == ["wù"]  # a suffix alone reads with its tone
+    assert g.site_reading("務") == "wù"
     expected = {"團": "tuán", "學": "xué", "調": "diào", "長": "zhǎng", "應": "yīng"}
     assert {c: g.site_reading(c) for c in expected} == expected
     assert g.site_reading("們") == "men"  # particles keep their toneless reading

@@ -226,6 +226,23 @@ def _erhua(char: str, reading: str) -> str:
     return "r5" if char in ERHUA_CHARS and reading == "er5" else reading
 
 
+#: Grammatical particles and suffixes whose own reading is the neutral tone (了 le, 的 de,
+#: 们 men, the erhua 儿 r ...). Every other character's neutral reading comes from compounds
+#: (时候 shíhou, 眼睛 yǎnjing), which the word tables carry: alone it reads with its tone.
+NEUTRAL_BY_DEFAULT = frozenset("了的地得着著过吗呢吧啊呀哇哪啦喽嘍呗唄嘛么麼们們吶呐哩咧儿兒")
+
+
+def _toned_default(char: str, readings: list[str]) -> list[str]:
+    """Readings with a toned one first, unless ``char`` is a particle (kHanyuPinlu counts
+    words, so a compound suffix's neutral tone would otherwise become the default)."""
+    if char in NEUTRAL_BY_DEFAULT or not readings[0].endswith("5"):
+        return readings
+    toned = [r for r in readings if not r.endswith("5")]
+    if not toned:
+        return readings
+    return [toned[0], *(r for r in readings if r != toned[0])]
+
+
 def build_chars(ctx: Context) -> tuple[dict[str, list[str]], Output]:
     listed: dict[str, list[str]] = {}
     for name in ("pinyin_data", "pinyin_data_overwrite"):  # overwrite replaces a whole list
@@ -261,6 +278,7 @@ def build_chars(ctx: Context) -> tuple[dict[str, list[str]], Output]:
         if not readings:
             no_reading += 1
             continue
+        readings = _toned_default(char, readings)
         by_frequency += bool(counts)
         chars[char] = readings
     overrides = apply_overrides(chars, ctx.data / "overrides" / "readings-chars.tsv")
@@ -273,7 +291,8 @@ def build_chars(ctx: Context) -> tuple[dict[str, list[str]], Output]:
         "license: MIT AND Unicode-3.0 (pinyin-data: MIT, its Unihan-derived parts and "
         "kHanyuPinlu: Unicode License v3)",
         "order: readings with kHanyuPinlu counts first, most frequent first; then pinyin-data's "
-        "order (overwrite.txt replaces pinyin.txt's list)",
+        "order (overwrite.txt replaces pinyin.txt's list); a neutral tone is the default only "
+        "for particles (NEUTRAL_BY_DEFAULT in tools/build_readings.py)",
         f"dropped: {sum(invalid.values())} readings that are not Mandarin syllables "
         f"({', '.join(f'{s} {n}' for s, n in sorted(invalid.items()))}); {no_reading} characters "
         f"left without a reading; {non_han} non-Han keys",
