@@ -74,14 +74,6 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _source(source: str, sample: str) -> str:
-    """The input script: as given, or detected from the first chunk of the file."""
-    if source != "auto":
-        return source
-    script = tongwen.detect_script(sample).script
-    return "s" if script == "unknown" else script
-
-
 def _annotator(args: argparse.Namespace, source: str) -> tongwen.Annotator:
     return tongwen.Annotator(
         to=args.to, style=args.style, tone=args.tone, readings=args.readings,
@@ -117,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
             first = next(chunks, None)
             if first is None:
                 continue
-            annotator = _annotator(args, _source(args.source, first))
+            # The script is detected once per file, from its first chunk.
+            source = _annotator(args, args.source).source_of(first)
+            annotator = _annotator(args, source)
             for line, ending in _lines(itertools.chain([first], chunks)):
                 output.write(annotator.annotate(line) + ending)
         output.flush()

@@ -182,11 +182,16 @@ class Annotator:
         output, tokens = self._annotate(text)
         return Annotation(output, tuple(tokens))
 
+    def source_of(self, text: str) -> str:
+        """The script ``text`` is read as: the given source, or the detected one (Simplified
+        when nothing tells)."""
+        if self.source != "auto":
+            return self.source
+        script = detect_script(text).script
+        return "s" if script == "unknown" else script
+
     def _annotate(self, text: str) -> tuple[str, list[Token]]:
-        source = self.source
-        if source == "auto":
-            script = detect_script(text).script
-            source = "s" if script == "unknown" else script
+        source = self.source_of(text)
         output = text if self._converter is None else self._converter.convert(text)
         twin = self._twin(text, output, source)
         choices = assign(twin, self.lexicon, self.disambiguator, self.user_words)

@@ -30,10 +30,7 @@ def annotate(body: AnnotateRequest, request: Request) -> AnnotateResponse:
     """Annotate ``body.text``: ``text`` rendered in ``format``, ``tokens`` one per character."""
     check_length(body.text, request.app.state.settings)
     cache: EngineCache[tongwen.Annotator] = request.app.state.annotators
-    source = body.source
-    if source == "auto":
-        script = tongwen.detect_script(body.text).script
-        source = "s" if script == "unknown" else script
+    source = body.source  # "auto": the Annotator detects the script of each text
     key = (body.to, source, body.style, body.tone, body.readings, body.sandhi, body.only,
            body.rank, body.chars)
     annotator = cache.get(key, lambda: tongwen.Annotator(
