@@ -296,6 +296,16 @@ def count_differing_lines(a: str, b: str) -> int:
 # Timing (the speed areas)
 
 
+#: Native thread pools a timed run holds to one thread (set before any system is imported).
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "RAYON_NUM_THREADS",
+)
+
+
 def pin_to_one_core(thread_vars: Iterable[str]) -> int:
     """Pin this process (and the subprocesses it starts) to its first allowed CPU, and set the
     native thread pools' environment variables ``thread_vars`` to one thread; return the CPU.

@@ -27,7 +27,6 @@ WHOLE_SCHEMES = ("s2t", "s2tw", "s2hk", "t2s")
 LINE_SCHEMES = ("s2t", "s2tw", "s2hk")
 REFERENCE_PEER = "OpenCC"
 SECOND_PEER = "zhconv-rs"
-THREAD_VARS = ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 MB = 1_000_000
 
 
@@ -63,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="stop repeating one system/scheme once its timed runs add up to this",
     )
     args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
-    meta, cpu = benchlib.begin_pinned_run(THREAD_VARS)
+    meta, cpu = benchlib.begin_pinned_run(benchlib.THREAD_VARS)
     shared = benchlib.require_shared()
     base = (shared / "data" / "text" / "bench_mixed_10k.txt").read_text(encoding="utf-8")
     systems, missing = benchlib.load_systems()

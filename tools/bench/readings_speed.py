@@ -29,13 +29,6 @@ from readings_accuracy import MARKER, PEER_DISTS, count_han
 FRAGMENT = "readings-speed"
 SCRIPT = "readings_speed.py"
 REFERENCE_PEER = "pypinyin"
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "RAYON_NUM_THREADS",
-)
 STARTUP_TEXT = "然而，他红了20年以后，他竟退出了大家的视线。"
 
 
@@ -144,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--startup-runs", type=int, default=3, help="fresh processes per system")
     args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
-    meta, cpu = benchlib.begin_pinned_run(THREAD_VARS)
+    meta, cpu = benchlib.begin_pinned_run(benchlib.THREAD_VARS)
     shared = benchlib.require_shared()
     peer_versions = benchlib.versions(PEER_DISTS)
     t_start = time.perf_counter()

@@ -30,13 +30,6 @@ import repair_accuracy as ra
 FRAGMENT = "repair-speed"
 SCRIPT = "repair_speed.py"
 REFERENCE = "OpenCC t2s"
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "RAYON_NUM_THREADS",
-)
 DOC_CHARS = (500, 1500)
 # Targets of issue 6, as multiples of OpenCC t2s, for tongwen.clean(to="keep").
 TARGETS = {"clean_s": 3.0, "clean_t": 3.0, "polluted_t": 1.0, "polluted_s": 1.0}
@@ -144,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = benchlib.command_line(SCRIPT, argv)
 
     meta = benchlib.run_metadata()  # before pinning: it reports the machine's CPUs
-    cpu = benchlib.pin_to_one_core(THREAD_VARS)
+    cpu = benchlib.pin_to_one_core(benchlib.THREAD_VARS)
     shared = benchlib.require_shared()
     t_start = time.perf_counter()
     systems, missing = load_systems()
