@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import socket
 import subprocess
 import sys
@@ -74,6 +75,16 @@ def test_openapi_and_docs(client: TestClient) -> None:
     request_schema = schema["components"]["schemas"]["ConvertRequest"]["properties"]
     assert tuple(request_schema["to"]["enum"]) == TARGETS
     assert tuple(request_schema["from"]["enum"]) == SOURCES
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_work_offline(client: TestClient, page: str) -> None:
+    """The docs pages load their scripts from the service itself, never from a CDN."""
+    html = client.get(page).text
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts and all(src.startswith("/") for src in scripts), scripts
+    for src in scripts:
+        assert client.get(src).status_code == 200
 
 
 def test_cpu_routes_are_plain_def() -> None:
@@ -183,6 +194,19 @@ def test_invalid_target_names_the_field(client: TestClient) -> None:
     assert "to" in error["message"]
 
 
+@pytest.mark.parametrize("field", [{"sandhi": 0}, {"sandhi": "yes"}, {"rank": "5"}, {"rank": True}])
+def test_annotate_fields_are_strictly_typed(client: TestClient, field: dict[str, Any]) -> None:
+    """No coercion: 0 is not false, "5" is not 5 (what the OpenAPI schema promises)."""
+    response = client.post("/v1/annotate", json={"text": "长", **field})
+    assert_error(response, 422, "invalid_request")
+
+
+def test_annotate_accepts_a_whole_float_rank(client: TestClient) -> None:
+    """JSON Schema counts 5.0 as an integer, so the API does too."""
+    response = client.post("/v1/annotate", json={"text": "长", "only": "rare", "rank": 5.0})
+    assert response.status_code == 200
+
+
 def test_malformed_json(client: TestClient) -> None:
     response = client.post(
         "/v1/convert", content='{"text": "头'.encode(), headers={"content-type": "application/json"}
@@ -257,6 +281,28 @@ def test_settings_read_from_env_when_app_is_created(monkeypatch: pytest.MonkeyPa
     defaults = Settings.model_fields
     assert defaults["max_chars"].default == 200_000
     assert defaults["max_request_bytes"].default == 1_000_000
+    assert defaults["workers"].default == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "argument", "expected"), [("3", None, 3), ("3", 2, 2), (None, None, 1)]
+)
+def test_serve_worker_count(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, argument: int | None, expected: int
+) -> None:
+    """--workers wins; otherwise TONGWEN_WORKERS; otherwise one worker."""
+    import uvicorn
+
+    from tongwen.server import serve
+
+    if env is None:
+        monkeypatch.delenv("TONGWEN_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("TONGWEN_WORKERS", env)
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    serve(workers=argument)
+    assert calls[0]["workers"] == expected
 
 
 def _free_port() -> int:

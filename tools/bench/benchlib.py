@@ -619,3 +619,7 @@ if "repair-*" not in FRAGMENT_ORDER:
 # Corpus runs: `tongwen clean -o` with the local and Ray engines, writing
 # docs/benchmarks/repair-corpus.md (placed by the "repair-*" entry of FRAGMENT_ORDER).
 AREA_SCRIPTS = (*AREA_SCRIPTS, "corpus_speed.py")
+
+# Service load (issue 7): `tongwen serve --workers 2` under wrk, writing
+# docs/benchmarks/service-load.md (placed by the "service-load" entry of FRAGMENT_ORDER).
+AREA_SCRIPTS = (*AREA_SCRIPTS, "service_load.py")

@@ -8,8 +8,16 @@ from typing import Any
 from tongwen.cli.common import fail
 
 HELP = """\
-Start the HTTP service: POST /v1/convert, GET /healthz, GET /v1/version, docs at /docs.
-Settings come from TONGWEN_* environment variables (TONGWEN_MAX_REQUEST_BYTES, ...)."""
+Start the HTTP service and its web page.
+
+  /                 the web page: paste text, see it converted, annotated as ruby, or repaired
+  POST /v1/convert  /v1/annotate  /v1/detect  /v1/clean     JSON in, JSON out
+  GET  /healthz  /v1/version     /docs and /redoc: the API reference (works offline)
+
+Settings come from TONGWEN_* environment variables: TONGWEN_MAX_REQUEST_BYTES (413 beyond it),
+TONGWEN_MAX_CHARS (longest text), TONGWEN_WORKERS (worker processes; --workers wins).
+
+Example: tongwen serve --port 8000 --workers 2"""
 
 
 def add_parser(commands: Any) -> None:
@@ -20,7 +28,10 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="worker processes (default: TONGWEN_WORKERS, else 1)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +25,7 @@ from tongwen.server.routes import (
     annotate_router,
     convert_router,
     health_router,
+    page_router,
     repair_router,
     version_router,
 )
@@ -162,10 +164,13 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` defaults to ``Settings()``, read from the env now."""
     settings = settings if settings is not None else Settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from packaged files: they work offline
         title="tongwen",
         version=tongwen.__version__,
-        description="Convert Chinese text between Simplified and Traditional scripts.",
+        description=(
+            "Convert Chinese text between scripts, annotate its readings (pinyin, zhuyin), "
+            "and detect and repair polluted web text. The web page is at /."
+        ),
     )
     app.state.settings = settings
     app.state.converters = EngineCache()
@@ -182,13 +187,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(convert_router)
     app.include_router(annotate_router)
     app.include_router(repair_router)
+    app.include_router(page_router)
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Run the app under uvicorn until interrupted; each worker calls :func:`create_app`."""
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
+    """Run the app under uvicorn until interrupted; each worker calls :func:`create_app`.
+
+    ``workers`` defaults to ``Settings().workers`` (``TONGWEN_WORKERS``).
+    """
     import uvicorn
 
+    if workers is None:
+        workers = Settings().workers
     uvicorn.run(
         "tongwen.server.app:create_app", factory=True, host=host, port=port, workers=workers
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from tongwen.conversion.schemes import SOURCES, TARGETS
 from tongwen.readings.annotator import ONLY, READINGS, TO
@@ -13,6 +13,7 @@ from tongwen.render.styles import STYLE_NAMES, TONE_NAMES
 from tongwen.repair.clean import CLEAN_TARGETS
 
 __all__ = [
+    "ERROR_RESPONSES",
     "AnnotateRequest",
     "AnnotateResponse",
     "AnnotatedToken",
@@ -78,6 +79,25 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+#: The failures every POST route documents (and answers with :class:`ErrorResponse`).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Body not UTF-8, or input the engine rejects."},
+    413: {"model": ErrorResponse, "description": "Body or text over the limits."},
+    422: {"model": ErrorResponse, "description": "Malformed JSON or an invalid field."},
+}
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer: accept whole floats, leave the rest to validation."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A strict positive integer (no strings, no booleans) that accepts a whole float such as 3.0.
+PositiveWholeNumber = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
+
+
 class HealthResponse(BaseModel):
     """Liveness: always ``{"status": "ok"}`` while the process serves requests."""
 
@@ -91,10 +111,19 @@ class VersionResponse(BaseModel):
     data: dict[str, str]
 
 
+def _encodable(value: str) -> str:
+    """``value`` unchanged; ValueError when it holds a lone surrogate (not UTF-8 encodable)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"text contains a lone surrogate at character {exc.start}") from None
+    return value
+
+
 class ConvertRequest(BaseModel):
     """Convert ``text`` from script ``from`` (``"auto"``: detect it) to script ``to``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: str = Field(description="The text to convert.")
     to: Target = Field(description="Target script or scheme.")
@@ -106,25 +135,13 @@ class ConvertRequest(BaseModel):
     @classmethod
     def _no_lone_surrogates(cls, value: str) -> str:
         """Reject lone surrogates (e.g. a JSON ``"\\ud800"``): they cannot be encoded as UTF-8."""
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValueError(f"text contains a lone surrogate at character {exc.start}") from None
-        return value
-
-
-def _encodable(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(f"text contains a lone surrogate at character {exc.start}") from None
-    return value
+        return _encodable(value)
 
 
 class AnnotateRequest(BaseModel):
     """Annotate ``text`` with readings; the fields are the options of ``tongwen annotate``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: str = Field(description="The text to annotate.")
     to: AnnotateTarget = Field(default="keep", description='Convert the script first, or "keep".')
@@ -135,7 +152,9 @@ class AnnotateRequest(BaseModel):
     readings: ReadingStandard = Field(default="standard", description="Taiwan readings: tw.")
     sandhi: bool = Field(default=False, description="Spoken tones (一, 不, third tones).")
     only: Only = Field(default="all", description="Which characters get a reading.")
-    rank: int | None = Field(default=None, ge=1, description="Rank threshold for only=rare.")
+    rank: PositiveWholeNumber | None = Field(
+        default=None, description="Rank threshold for only=rare."
+    )
     chars: str | None = Field(default=None, description="Only these characters get a reading.")
 
     @field_validator("text")
@@ -165,7 +184,7 @@ class AnnotateResponse(BaseModel):
 class DetectRequest(BaseModel):
     """Is ``text`` polluted (readings pasted after characters, GBK garbles)?"""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: str = Field(description="The document to examine.")
 

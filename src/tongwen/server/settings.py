@@ -19,3 +19,6 @@ class Settings(BaseSettings):
     max_chars: int = Field(
         default=200_000, gt=0, description="Largest accepted text to convert, in characters."
     )
+    workers: int = Field(
+        default=1, gt=0, description="Worker processes `tongwen serve` starts (--workers wins)."
+    )

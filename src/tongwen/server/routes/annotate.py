@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request
 import tongwen
 from tongwen.server.engines import EngineCache, check_length
 from tongwen.server.schemas import (
+    ERROR_RESPONSES,
     AnnotatedToken,
     AnnotateRequest,
     AnnotateResponse,
-    ErrorResponse,
 )
 
 __all__ = ["router"]
@@ -21,10 +21,7 @@ router = APIRouter(prefix="/v1", tags=["annotate"])
 @router.post(
     "/annotate",
     response_model=AnnotateResponse,
-    responses={
-        413: {"model": ErrorResponse, "description": "Body or text over the limits."},
-        422: {"model": ErrorResponse, "description": "Invalid request body."},
-    },
+    responses=ERROR_RESPONSES,
 )
 def annotate(body: AnnotateRequest, request: Request) -> AnnotateResponse:
     """Annotate ``body.text``: ``text`` rendered in ``format``, ``tokens`` one per character."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 import tongwen
 from tongwen.server.engines import EngineCache, check_length
-from tongwen.server.schemas import ConvertRequest, ConvertResponse, ErrorResponse
+from tongwen.server.schemas import ERROR_RESPONSES, ConvertRequest, ConvertResponse
 
 __all__ = ["router"]
 
@@ -16,11 +16,7 @@ router = APIRouter(prefix="/v1", tags=["convert"])
 @router.post(
     "/convert",
     response_model=ConvertResponse,
-    responses={
-        400: {"model": ErrorResponse, "description": "The engine rejected the input."},
-        413: {"model": ErrorResponse, "description": "Body or text over the limits."},
-        422: {"model": ErrorResponse, "description": "Invalid request body."},
-    },
+    responses=ERROR_RESPONSES,
 )
 def convert(body: ConvertRequest, request: Request) -> ConvertResponse:
     """Convert ``body.text`` to ``body.to``; report the source used (detected when auto)."""

@@ -7,31 +7,25 @@ from fastapi import APIRouter, Request
 import tongwen
 from tongwen.server.engines import check_length
 from tongwen.server.schemas import (
+    ERROR_RESPONSES,
     CleanRequest,
     CleanResponse,
     DetectionBody,
     DetectRequest,
-    ErrorResponse,
 )
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["repair"])
 
-LIMITS = {
-    413: {"model": ErrorResponse, "description": "Body or text over the limits."},
-    422: {"model": ErrorResponse, "description": "Invalid request body."},
-}
-
-
-@router.post("/detect", response_model=DetectionBody, responses=LIMITS)  # type: ignore[arg-type]
+@router.post("/detect", response_model=DetectionBody, responses=ERROR_RESPONSES)
 def detect(body: DetectRequest, request: Request) -> DetectionBody:
     """Whether ``body.text`` is polluted, with its score and evidence."""
     check_length(body.text, request.app.state.settings)
     return DetectionBody.model_validate(tongwen.detect(body.text).as_dict())
 
 
-@router.post("/clean", response_model=CleanResponse, responses=LIMITS)  # type: ignore[arg-type]
+@router.post("/clean", response_model=CleanResponse, responses=ERROR_RESPONSES)
 def clean(body: CleanRequest, request: Request) -> CleanResponse:
     """``body.text`` without pasted readings and garbles (unchanged when not polluted)."""
     check_length(body.text, request.app.state.settings)
