@@ -164,6 +164,33 @@ def test_repair_shows_clean_text_evidence_and_diff(page: Any) -> None:
     assert page.locator("#diff").text_content() == polluted
 
 
+def test_repaired_page_is_annotated_next(page: Any) -> None:
+    """The seed-page flow: a polluted page with a GBK garble, repaired to Simplified, then
+    "Annotate the clean text" shows it as ruby with the readings right in context."""
+    from tongwen.repair.generate import pollute
+
+    original = "代表团在会上发言，各自优势明显。代表团认为应该取长补短，加强协调。"
+    polluted = pollute(original, site_chars=["團", "發", "優", "長", "調", "應", "詢"])
+    assert "?" in polluted and "(zhǎng)" in polluted  # a garble, and a wrong fixed reading
+    _show(page, "repair", polluted)
+    _choose(page, clean_to="s")
+    assert page.locator("#result").text_content() == original
+    page.click("#annotate-clean")
+    _settle(page)
+    assert page.locator("#mode-annotate").is_checked()
+    assert page.locator("#text").input_value() == original
+    rubies = page.locator("#result ruby")
+    readings = dict(zip(
+        rubies.evaluate_all("rs => rs.map(r => r.firstChild.nodeValue)"),
+        page.locator("#result ruby rt").all_text_contents(),
+        strict=True,
+    ))
+    assert rubies.count() == sum(1 for c in original if "\u4e00" <= c <= "\u9fff")
+    assert (readings["长"], readings["调"], readings["应"]) == ("cháng", "tiáo", "yīng")
+    page.click("label[for=mode-repair]")
+    _choose(page, clean_to="keep")
+
+
 def test_repair_leaves_clean_text_alone(page: Any) -> None:
     _show(page, "repair", "头发(2005)")
     assert page.locator("#result").text_content() == "头发(2005)"

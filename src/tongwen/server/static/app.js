@@ -440,6 +440,17 @@
       const form = button.dataset.copy;
       button.disabled = !(state.copy && typeof state.copy[form] === "string");
     }
+    $("annotate-clean").disabled = !(state.copy && typeof state.copy.plain === "string");
+  }
+
+  /** Repair mode's next step: put the clean text in the box and show it annotated. */
+  function annotateClean() {
+    if (!(state.copy && typeof state.copy.plain === "string")) return;
+    $("text").value = state.copy.plain;
+    $("mode-annotate").checked = true;
+    updateCount();
+    syncVisibility();
+    update();
   }
 
   // --- wiring ------------------------------------------------------------------------------------
@@ -497,6 +508,7 @@
     for (const button of document.querySelectorAll("[data-copy]")) {
       button.addEventListener("click", onCopy);
     }
+    $("annotate-clean").addEventListener("click", annotateClean);
     syncVisibility();
     updateCount();
     updateCopyButtons();
