@@ -76,8 +76,8 @@ def test_inline_format() -> None:
 
 
 def test_ruby_is_valid_html_with_fallbacks() -> None:
-    out = tongwen.annotate("长<b>&", format="ruby")
-    assert out == "<ruby>长<rp>(</rp><rt>zhǎng</rt><rp>)</rp></ruby>&lt;b&gt;&amp;"
+    out = tongwen.annotate("团<b>&", format="ruby")  # one reading: the test is about markup
+    assert out == "<ruby>团<rp>(</rp><rt>tuán</rt><rp>)</rp></ruby>&lt;b&gt;&amp;"
 
     class Checker(HTMLParser):
         def __init__(self) -> None:

@@ -17,7 +17,7 @@ from tongwen.conversion.schemes import TARGETS
 from tongwen.conversion.tables import load_table
 from tongwen.errors import InputError, UnknownSchemeError
 from tongwen.readings.assign import Choice, Disambiguator, assign, segment
-from tongwen.readings.disambiguate import NeighbourVotes
+from tongwen.readings.disambiguate import Chain, NeighbourVotes
 from tongwen.readings.lexicon import ReadingLexicon, char_ranks, load_lexicon
 from tongwen.readings.sandhi import apply_sandhi
 from tongwen.readings.syllable import Syllable, parse
@@ -164,7 +164,8 @@ class Annotator:
 
     @property
     def disambiguator(self) -> Disambiguator:
-        """The disambiguator: the one given, else the default (loaded on first use)."""
+        """The disambiguator: the one given, else the default (loaded on first use). One with
+        a ``revise(text, choices)`` method also re-reads the lexicon words' readings."""
         if self._disambiguator is None:
             self._disambiguator = _default_disambiguator()
         return self._disambiguator
@@ -195,6 +196,9 @@ class Annotator:
         output = text if self._converter is None else self._converter.convert(text)
         twin = self._twin(text, output, source)
         choices = assign(twin, self.lexicon, self.disambiguator, self.user_words)
+        revise = getattr(self.disambiguator, "revise", None)
+        if revise is not None:
+            choices = revise(twin, choices)
         if self.readings == "tw":
             choices = _taiwan(twin, output, choices, self.lexicon)
         if self.sandhi:
@@ -297,7 +301,11 @@ def _taiwan(
 
 @cache
 def _default_disambiguator() -> Disambiguator:
-    return NeighbourVotes(load_lexicon())
+    """The packaged polyphone model, then neighbours' votes for the characters it was not
+    trained on."""
+    from tongwen.readings.model import load_model
+
+    return Chain(load_model(), NeighbourVotes(load_lexicon()))
 
 
 @cache

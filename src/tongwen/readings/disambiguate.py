@@ -2,8 +2,9 @@
 
 For a polyphonic character that no word covered, every lexicon word holding the same character
 next to the same left (or right) neighbour votes for the reading it gives there: 很长 finds no
-word, but 长 after 很 ... Words are the only evidence; no corpus, no training. A trained model
-(a later issue) plugs in through the same ``Disambiguator`` protocol.
+word, but 长 after 很 ... Words are the only evidence; no corpus, no training. The trained model
+(tongwen.readings.model) plugs in through the same ``Disambiguator`` protocol; ``Chain`` asks
+it first and these votes for the characters it has no answer for.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import cached_property
 
+from tongwen.readings.assign import Choice, Disambiguator
 from tongwen.readings.lexicon import ReadingLexicon
 
-__all__ = ["NeighbourVotes"]
+__all__ = ["Chain", "NeighbourVotes"]
 
 
 class NeighbourVotes:
@@ -59,3 +61,30 @@ class NeighbourVotes:
             else:
                 answers.append(None)
         return answers
+
+
+class Chain:
+    """Disambiguators asked in turn: each query gets the first answer that is not None. The
+    first one's ``revise`` (if it has one) re-reads lexicon words' readings."""
+
+    def __init__(self, *members: Disambiguator) -> None:
+        self.members = members
+
+    def choose(
+        self, text: str, queries: Sequence[tuple[int, tuple[str, ...]]]
+    ) -> list[tuple[str, float] | None]:
+        """For each query, the first member's answer that is not None (else None)."""
+        answers: list[tuple[str, float] | None] = [None] * len(queries)
+        for member in self.members:
+            open_ = [k for k, answer in enumerate(answers) if answer is None]
+            if not open_:
+                break
+            got = member.choose(text, [queries[k] for k in open_])
+            for k, answer in zip(open_, got, strict=True):
+                answers[k] = answer
+        return answers
+
+    def revise(self, text: str, choices: Sequence[Choice]) -> list[Choice]:
+        """The first member's revision of ``choices`` (unchanged when it has none)."""
+        revise = getattr(self.members[0], "revise", None) if self.members else None
+        return list(choices) if revise is None else revise(text, choices)
