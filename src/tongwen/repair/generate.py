@@ -164,13 +164,29 @@ def _annotator(script: str = "s", tone: str = "marks") -> Annotator:
     return Annotator(to=to, source="s", tone=tone)
 
 
+class _MostCommonReading:
+    """A disambiguator that never chooses: every polyphone not in a lexicon word gets its
+    most common reading, as the polluter's one-reading-per-character table has it."""
+
+    def choose(
+        self, text: str, queries: Sequence[tuple[int, tuple[str, ...]]]
+    ) -> list[tuple[str, float] | None]:
+        """No answer for any query."""
+        return [None] * len(queries)
+
+
+@cache
+def _fixed_readings() -> Annotator:
+    return Annotator(source="s", disambiguator=_MostCommonReading())
+
+
 @cache
 def site_reading(char: str) -> str:
     """The fixed reading a site gives ``char``: the most common reading of its simplified form
     (tone marks); a toneless one is replaced by the first toned candidate unless the character
     is a particle (:data:`NEUTRAL_PARTICLES`)."""
     simplified = simplified_char(char)
-    token = _annotator().tokens(simplified)[0]
+    token = _fixed_readings().tokens(simplified)[0]
     reading = token.reading
     if reading is None:
         raise InputError(f"no reading for {char!r}")
