@@ -1,11 +1,24 @@
-"""Repair: detection, GBK garbles (plain and cascading), stripping, converting back."""
+"""Repair: detection, GBK garbles (plain and cascading), stripping, converting back; the fast
+path agrees with the reference (repair/reference.py)."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from conftest import shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tongwen
+from tongwen.repair import generate as g
+from tongwen.repair import reference
+from tongwen.repair.counts import count_classes
+from tongwen.repair.detect import script_specific
+from tongwen.repair.gbk import _plausibility, _Scorer, repair_line
+from tongwen.repair.scan import scan
+from tongwen.repair.strip import ANNOTATION, reading_fits, strip
+from tongwen.text import han_count
 
 
 def test_seed_page_is_restored_exactly() -> None:
@@ -88,3 +101,97 @@ def test_hand_written_negatives_are_not_polluted() -> None:
     assert flagged == []
     for case in cases:
         assert tongwen.clean(case["text"], to="s").text == case["text"]
+
+
+# --------------------------------------------------------------------------------------------
+# The fast path (detect.py, scan.py, counts.py, gbk.py) gives what repair/reference.py gives
+
+
+SOURCE = [
+    "希望两省充分发挥各自优势，因为又没说清楚。",
+    "辽宁省党政代表团在安徽考察，学习关于发展的论述。",
+    "关于制造业的发展，我们还有很多问题要讨论。",
+    "这里的干部在干活，头发和发展都很重要。",
+    "随着经济的增长，各地区的联系越来越紧密，应该加强合作。",
+    "会议强调，要坚持以人民为中心的发展思想，推动高质量发展。",
+    "他们在学校里学习语文、数学和历史，还参加了很多活动。",
+]
+
+#: Characters that make scanning and garbles hard: Han (one astral), parentheses, pinyin
+#: letters with marks and digits, '?', newlines, ASCII.
+TRICKY = st.text(
+    st.sampled_from(list("团學習關发展們字驗詢為\U00020000()?(xuéntánYU253 \n。ab")),
+    max_size=80,
+)
+
+
+def _same(text: str) -> None:
+    fast, slow = tongwen.detect(text), reference.detect(text)
+    assert fast == slow and fast.han == slow.han
+    for to in ("keep", "s"):
+        assert tongwen.clean(text, to=to) == reference.clean(text, to=to)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), size=st.integers(3, 150),
+       table=st.sampled_from(["opencc", "tw", "seed"]), back=st.booleans())
+def test_fast_path_agrees_on_generated_pages(seed: int, size: int, table: str,
+                                             back: bool) -> None:
+    rng = random.Random(seed)
+    text = "\n".join(rng.choice(SOURCE) * rng.randint(1, 4) for _ in range(rng.randint(1, 6)))
+    page = g.pollute(text, site_chars=g.random_site(rng, size, table=table), table=table)
+    _same(tongwen.convert(page, to="s") if back else page)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10**6), script=st.sampled_from(["s", "tw"]))
+def test_fast_path_agrees_on_hard_negatives(seed: int, script: str) -> None:
+    rng = random.Random(seed)
+    text = "".join(rng.sample(SOURCE, 4))
+    for page in (g.learner_text(text, script=script), g.ruby_text(text, rng, script=script),
+                 g.gloss_text(text, rng, script=script),
+                 g.parenthesised_text(text, rng, script=script)):
+        _same(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TRICKY)
+def test_fast_path_agrees_on_tricky_text(text: str) -> None:
+    _same(text)
+    _same(text * 3)  # enough pairs to score
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TRICKY)
+def test_scan_finds_the_annotations_and_strips_them(text: str) -> None:
+    found = scan(text)
+    assert list(zip(found.chars, found.readings, strict=True)) == ANNOTATION.findall(text)
+    assert found.stripped == strip(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=TRICKY.map(lambda t: t.replace("\n", "")))
+def test_line_repair_agrees_with_the_reference(line: str) -> None:
+    assert repair_line(line, reading_fits) == reference.repair_line(line, reading_fits)
+
+
+@settings(max_examples=500, deadline=None)
+@given(byte=st.integers(0x40, 0xFE), following=st.binary(max_size=12))
+def test_shared_plausibility_is_the_plain_one(byte: int, following: bytes) -> None:
+    assert _Scorer(following)(byte) == _plausibility(bytes((byte,)) + following)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60), marked=st.text(max_size=5))
+def test_class_counts_agree_with_counting_one_by_one(text: str, marked: str) -> None:
+    counts = count_classes(text, marked)
+    assert counts.han == han_count(text)
+    assert counts.specific == sum(c in script_specific() for c in text)
+    assert counts.marked == sum(c in set(marked) for c in text)
+
+
+def test_a_garbled_line_is_stripped_again_after_its_repair() -> None:
+    # '字(a)(b)': one pass strips '(a)'; the reference strips the repaired line once more.
+    page = "代表團(tuán)來到各自?xún)?yōu)勢(shì)(shì)。學(xué)習(xí)發(fā)展" * 2
+    _same(page)
+    assert "勢(" not in tongwen.clean(page).text

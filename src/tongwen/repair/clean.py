@@ -5,37 +5,41 @@ A document that detection does not find polluted comes back exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 
 from tongwen.conversion.converter import Converter
 from tongwen.errors import UnknownSchemeError
-from tongwen.repair.detect import detect_with_pairs
-from tongwen.repair.gbk import GARBLE, repair_line
+from tongwen.repair.detect import detect_scan
+from tongwen.repair.gbk import GARBLE, repair_units, units
 from tongwen.repair.result import Cleaned
 from tongwen.repair.strip import reading_fits, strip
 
-__all__ = ["clean"]
+__all__ = ["clean", "to_simplified"]
 
 CLEAN_TARGETS = ("keep", "s")
 
 
 @cache
-def _to_simplified() -> Converter:
-    # Taiwan forms back to Simplified: char-by-char converters write 隨著 for 随着.
+def to_simplified() -> Converter:
+    """Taiwan forms back to Simplified: char-by-char converters write 隨著 for 随着."""
     return Converter(to="s", source="tw")
 
 
-def _repair_garbles(text: str, preferred: frozenset[str]) -> tuple[str, int]:
-    """Lines with garbles, repaired at the byte level (their readings go too)."""
-    lines = text.split("\n")
+def _repair_garbles(stripped: str, preferred: Collection[str]) -> tuple[str, int]:
+    """``stripped`` (a text without its pasted readings) with the lines that have garbles
+    repaired at the byte level, and how many garbles were repaired."""
+    lines = stripped.split("\n")
     repaired = 0
     for i, line in enumerate(lines):
+        if "?" not in line:
+            continue
         found = len(GARBLE.findall(line))
         if not found:
             continue
-        fixed = repair_line(line, reading_fits, preferred)
+        fixed = repair_units(units(line), reading_fits, preferred)
         if fixed is not None:
-            lines[i] = fixed
+            lines[i] = strip(fixed)  # as if stripped after the repair (a '字(a)(b)' left '字(b)')
             repaired += found
     return "\n".join(lines), repaired
 
@@ -45,17 +49,16 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     Simplified. Text that is not polluted is returned unchanged."""
     if to not in CLEAN_TARGETS:
         raise UnknownSchemeError(f"unknown target {to!r}; choose one of {', '.join(CLEAN_TARGETS)}")
-    detection, pairs = detect_with_pairs(text)
+    detection, found = detect_scan(text)
     if not detection.polluted:
         return Cleaned(text, detection, stripped=0, repaired=0, converted=False)
-    out, repaired = text, 0
+    out, repaired = found.stripped, 0
     if detection.garbles:
-        out, repaired = _repair_garbles(text, frozenset(char for char, _ in pairs))
-    stripped = detection.annotations
-    out = strip(out)
+        out, repaired = _repair_garbles(out, frozenset(found.chars))
     converted = False
     if to == "s":
-        simplified = _to_simplified().convert(out)
+        simplified = to_simplified().convert(out)
         converted = simplified != out
         out = simplified
-    return Cleaned(out, detection, stripped=stripped, repaired=repaired, converted=converted)
+    return Cleaned(out, detection, stripped=detection.annotations, repaired=repaired,
+                   converted=converted)

@@ -15,51 +15,80 @@ The bytes then decode, in step again, to the page as it was before the readings 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 
 from tongwen.readings.lexicon import char_ranks
-from tongwen.repair.strip import ANNOTATION, PINYIN, simplified_forms
+from tongwen.repair.strip import PINYIN, simplified_forms, strip
 
-__all__ = ["GARBLE", "repair_line"]
+__all__ = ["GARBLE", "LONE", "Unknown", "repair_line", "repair_units", "units"]
 
 #: A garble: '?' (a lead byte and the '(' of an inserted reading), the reading, ')'.
 GARBLE = re.compile(f"\\?({PINYIN})\\)")
 #: A lone byte read as '?', followed by the reading inserted after it: '?(gè)'.
-_LONE = re.compile(f"\\?\\(({PINYIN})\\)")
-_UNIT = re.compile(f"{GARBLE.pattern}|{_LONE.pattern}|{ANNOTATION.pattern}|.", re.DOTALL)
+LONE = re.compile(f"\\?\\(({PINYIN})\\)")
+_UNKNOWN = re.compile(f"{GARBLE.pattern}|{LONE.pattern}")
+#: The bytes after an unknown one that judge it: up to this many characters ...
+FOLLOWING_CHARS = 8
+#: ... and this many bytes.
+FOLLOWING_BYTES = 12
 
 
-@dataclass
-class _Unknown:
+@dataclass(frozen=True)
+class Unknown:
     """A byte hidden in a '?': the second byte of a character read ``reading``."""
 
     reading: str
 
 
-def _units(line: str) -> list[bytes | _Unknown] | None:
-    """The line's original byte stream, inserted readings removed; None if not GBK."""
-    units: list[bytes | _Unknown] = []
-    for match in _UNIT.finditer(line):
-        garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
-        if garble_reading is not None or lone_reading is not None:
-            units.append(_Unknown(garble_reading or lone_reading))
+#: A line's units: text (inserted readings removed) and the unknown bytes between.
+Units = Sequence["str | Unknown"]
+
+
+def units(stripped: str) -> list[str | Unknown]:
+    """A line whose other pasted readings are stripped already, cut at its unknown bytes.
+    (Stripping leaves every garble as it was: neither contains the other's characters.)"""
+    parts = _UNKNOWN.split(stripped)  # [text, garble reading, lone reading, text, ...]
+    out: list[str | Unknown] = []
+    for i in range(0, len(parts), 3):
+        if parts[i]:
+            out.append(parts[i])
+        if i + 1 < len(parts):
+            out.append(Unknown(parts[i + 1] or parts[i + 2]))
+    return out
+
+
+def _following(found: Units, i: int) -> bytes:
+    """The bytes of the characters after unit ``i`` (the next ``FOLLOWING_CHARS`` units of
+    one character each, unknown ones counted but given no bytes), at most FOLLOWING_BYTES."""
+    pieces, room = [], FOLLOWING_CHARS
+    for unit in found[i + 1 :]:
+        if room <= 0:
+            break
+        if isinstance(unit, Unknown):
+            room -= 1
             continue
-        piece = char if char is not None else match.group(0)
-        try:
-            units.append(piece.encode("gbk"))
-        except UnicodeEncodeError:
-            return None
-    return units
+        pieces.append(unit[:room])
+        room -= len(pieces[-1])
+    return "".join(pieces).encode("gbk")[:FOLLOWING_BYTES]
 
 
-def _plausibility(data: bytes, known: Collection[str]) -> int:
+@cache
+def _frequent() -> frozenset[str]:
+    """Characters whose simplified form is ranked (frequent in either script)."""
+    ranks, simplified = char_ranks(), simplified_forms()
+    return frozenset(
+        {c for c in ranks if c not in simplified}
+        | {t for t, s in simplified.items() if s in ranks}
+    )
+
+
+def _plausibility(data: bytes) -> int:
     """How many characters of ``data`` decode to frequent characters (either script), less
     three for each byte pair that does not decode at all."""
     text = data.decode("gbk", errors="replace")
-    simplified = simplified_forms()
-    return sum(simplified.get(c, c) in known for c in text) - 3 * text.count("\ufffd")
+    return sum(map(_frequent().__contains__, text)) - 3 * text.count("\ufffd")
 
 
 @lru_cache(maxsize=256)
@@ -78,15 +107,111 @@ def _characters_after(previous: int) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1 << 16)
+def _pair(lead: int, trail: int) -> str | None:
+    """The character that the two bytes make in GBK, or None."""
+    try:
+        char = bytes((lead, trail)).decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 else None
+
+
+class _Scorer:
+    """``_plausibility(bytes((byte,)) + following)`` for many bytes, sharing the decoding of
+    ``following``: after an ASCII byte it decodes whole; after a byte that pairs with its
+    first byte, from its second byte on (GBK decodes in step from any character boundary)."""
+
+    def __init__(self, following: bytes) -> None:
+        self.following = following
+        self.after_ascii = _plausibility(following)
+        self.after_pair = _plausibility(following[1:]) if following else 0
+        self.memo: dict[int, int] = {}
+
+    def __call__(self, byte: int) -> int:
+        score = self.memo.get(byte)
+        if score is None:
+            score = self.memo[byte] = self._score(byte)
+        return score
+
+    def _score(self, byte: int) -> int:
+        if byte < 0x80:
+            return (chr(byte) in _frequent()) + self.after_ascii
+        char = _pair(byte, self.following[0]) if self.following else None
+        if char is None:
+            return _plausibility(bytes((byte,)) + self.following)
+        return (char in _frequent()) + self.after_pair
+
+
+@lru_cache(maxsize=1 << 14)
 def _candidates(
     previous: int, reading: str, fits: Callable[[str, str], bool]
-) -> list[int]:
-    """Bytes that, after ``previous``, make a character read ``reading``."""
-    return [byte for byte, char in _characters_after(previous) if fits(char, reading)]
+) -> tuple[tuple[int, str], ...]:
+    """(byte, character) for the bytes that, after ``previous``, make a character read
+    ``reading``."""
+    return tuple((b, char) for b, char in _characters_after(previous) if fits(char, reading))
 
 
 #: How many partial byte streams the search keeps.
 BEAM = 8
+
+
+#: The bytes chosen so far for a line's unknown bytes, one per unknown.
+Choice = tuple[int, ...]
+
+
+def _solve(beam: list[Choice], before: int | None, reading: str,
+           following: Callable[[], bytes], fits: Callable[[str, str], bool],
+           preferred: Collection[str]) -> list[Choice]:
+    """The beam after one more unknown byte: each choice extended by each byte that, after
+    the byte before it (``before``, or the choice's last byte when None), makes a character
+    read ``reading``; the best ``BEAM`` kept, by the plausibility of the byte and the
+    ``following()`` bytes, plus one for a preferred character (ties keep their order)."""
+    options = [(choice, byte, char) for choice in beam
+               if (previous := before if before is not None else choice[-1] if choice else None)
+               is not None
+               for byte, char in _candidates(previous, reading, fits)]
+    if len(options) <= 1:  # nothing to rank
+        return [(*choice, byte) for choice, byte, _ in options]
+    plausibility = _Scorer(following())
+    scored = [(-(plausibility(byte) + (char in preferred)), k, (*choice, byte))
+              for k, (choice, byte, char) in enumerate(options)]
+    return [choice for _, _, choice in sorted(scored)[:BEAM]]
+
+
+def _assemble(encoded: Sequence[bytes | Unknown], choice: Choice) -> bytes:
+    """The line's bytes with the chosen byte in place of each unknown one."""
+    chosen = iter(choice)
+    return b"".join(bytes((next(chosen),)) if isinstance(unit, Unknown) else unit
+                    for unit in encoded)
+
+
+def repair_units(
+    found: Units, fits: Callable[[str, str], bool], preferred: Collection[str] = ()
+) -> str | None:
+    """The text of ``found`` with each unknown byte solved, or None when it cannot be (a text
+    unit that GBK cannot encode, or no byte that fits). See ``repair_line``."""
+    try:
+        encoded = [unit if isinstance(unit, Unknown) else unit.encode("gbk") for unit in found]
+    except UnicodeEncodeError:
+        return None
+    beam: list[Choice] = [()]
+    before: int | None = None  # the last byte of the text unit just passed, if any
+    for i, unit in enumerate(encoded):
+        if isinstance(unit, Unknown):
+            following = partial(_following, found, i)
+            beam = _solve(beam, before, unit.reading, following, fits, preferred)
+            if not beam:
+                return None
+            before = None
+        else:
+            before = unit[-1]
+    for choice in beam:
+        try:
+            return _assemble(encoded, choice).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def repair_line(
@@ -97,31 +222,4 @@ def repair_line(
     ``preferred`` are characters the page annotates elsewhere (likely on the site's list).
     Unknown bytes are searched together (a beam): each must make its character read as the
     pasted reading says, and the text they give must decode, the more plausibly the better."""
-    units = _units(line)
-    if units is None:
-        return None
-    known = char_ranks()
-    beam: list[bytearray] = [bytearray()]
-    for i, unit in enumerate(units):
-        if isinstance(unit, bytes):
-            for data in beam:
-                data += unit
-            continue
-        following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))[:12]
-        scored: list[tuple[int, int, bytearray]] = []
-        for data in beam:
-            if not data:
-                continue
-            for byte in _candidates(data[-1], unit.reading, fits):
-                char = bytes((data[-1], byte)).decode("gbk")
-                score = _plausibility(bytes((byte,)) + following, known) + (char in preferred)
-                scored.append((-score, len(scored), data + bytes((byte,))))
-        if not scored:
-            return None
-        beam = [data for _, _, data in sorted(scored)[:BEAM]]
-    for data in beam:
-        try:
-            return bytes(data).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-    return None
+    return repair_units(units(strip(line)), fits, preferred)

@@ -19,8 +19,9 @@ _HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 PINYIN = r"[a-zA-ZāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüÜêÊḿńňǹ]{1,7}[1-5]?"
 #: A Han character followed by one syllable in ASCII parentheses.
 ANNOTATION = re.compile(f"([{_HAN}])\\(({PINYIN})\\)")
-#: Just the parenthesised syllable after a Han character (removed with no template).
-_PASTED = re.compile(f"(?<=[{_HAN}])\\({PINYIN}\\)")
+#: Just the parenthesised syllable after a Han character (removed with no template). It
+#: starts with its literal '(' so that the regex engine skips to each '(' at C speed.
+PASTED = re.compile(f"\\((?<=[{_HAN}]\\()({PINYIN})\\)")
 
 
 @cache
@@ -51,4 +52,4 @@ def tally(text: str) -> Counter[tuple[str, str]]:
 
 def strip(text: str) -> str:
     """``text`` without the parenthesised readings after its characters (the characters stay)."""
-    return _PASTED.sub("", text) if "(" in text else text
+    return PASTED.sub("", text) if "(" in text else text
