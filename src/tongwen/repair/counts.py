@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from typing import NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, NamedTuple
 
 from tongwen.text import HAN_RANGES
+
+if TYPE_CHECKING:  # numpy loads on first use, not when tongwen is imported
+    import numpy as np
 
 __all__ = ["ClassCounts", "count_classes"]
 
@@ -32,6 +33,8 @@ class ClassCounts(NamedTuple):
 @cache
 def _classes() -> tuple[np.ndarray, np.ndarray]:
     """The class table (marks come and go) and a copy without marks (to restore from)."""
+    import numpy as np
+
     from tongwen.repair.detect import script_specific
 
     table = np.zeros(0x110000, dtype=np.uint8)
@@ -42,12 +45,16 @@ def _classes() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _code_points(text: str) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def count_classes(text: str, marked: str) -> ClassCounts:
     """How many characters of ``text`` are Han, script-specific, and among the characters
     of ``marked`` (repeats allowed)."""
+    import numpy as np
+
     table, unmarked = _classes()
     marks, cps = _code_points(marked), _code_points(text)
     with _LOCK:
