@@ -128,19 +128,36 @@ def settings_table() -> str:
 
 @cache
 def ambiguous_chars() -> frozenset[str]:
-    """Characters that a character table makes out of another, frequent, simplified character
-    and leaves as they are themselves: 於 (于 -> 於), 著 (着 -> 著 in the "tw" tables), 夥
-    (伙 -> 夥). In a simplified source they cannot be restored by anyone: the polluted page
-    does not say which was meant."""
-    from tongwen.readings.lexicon import char_ranks
+    """Characters that a character table writes like another, more frequent character: 於
+    (于 -> 於), 著 (着 -> 著 in the "tw" tables), 夥 (伙 -> 夥), 谘 (咨 and 谘 -> 諮), and
+    traditional characters in a simplified source (國, written like 国). In a simplified source
+    they cannot be restored by anyone: the polluted page does not say which was meant
+    (``tongwen.repair.restore.unrestorable``)."""
+    from tongwen.repair import generate, restore
+
+    return frozenset().union(*(restore.unrestorable(table) for table in generate.TABLES))
+
+
+@cache
+def cleaner_safe_lines(path: Path) -> tuple[tuple[str, ...], int]:
+    """The lines of :func:`read_lines` (for pollution) that a cleaner's conversion back to
+    simplified leaves as they were after each character table's conversion
+    (``tongwen.convert(char_convert(line, table), to="s") == line``), and how many were
+    dropped: in the others (计画 -> 計畫 -> 计划, 瞭解 -> 了解) the cleaner destroyed what the
+    original wrote, and no repair of its output can restore it."""
+    import tongwen
     from tongwen.repair import generate
 
-    ranks = char_ranks()
-    out = set()
+    lines, _ = read_lines(path, True)
+    keep = [True] * len(lines)
+    joined = "\n".join(lines)
     for table in generate.TABLES:
-        conv = generate.conversion_table(table)
-        out |= {t for s, t in conv.items() if t not in conv and s in ranks}
-    return frozenset(out)
+        back = tongwen.convert(generate.char_convert(joined, table), to="s").split("\n")
+        if len(back) != len(lines):
+            raise benchlib.BenchError(f"{path}: the conversion changed the number of lines")
+        keep = [k and b == line for k, b, line in zip(keep, back, lines, strict=True)]
+    out = tuple(line for k, line in zip(keep, lines, strict=True) if k)
+    return out, len(lines) - len(out)
 
 
 @cache
@@ -250,12 +267,17 @@ class Maker:
         simplified = [read_lines(data / p, True) for p in split.simplified]
         self.simplified = [lines for lines, _ in simplified]
         self.dropped = (sum(d for _, d in simplified), sum(len(x) + d for x, d in simplified))
+        # The kinds a cleaner converted back draw from the lines it leaves restorable.
+        safe = [cleaner_safe_lines(data / p) for p in split.simplified]
+        self.cleaner_safe = [lines for lines, _ in safe]
+        self.cleaner_dropped = (sum(d for _, d in safe), sum(len(x) + d for x, d in safe))
         self.traditional = [read_lines(data / p, False)[0] for p in split.traditional]
         self.cantonese = [read_lines(data / p, False)[0] for p in split.cantonese]
         self.attempts: Counter[str] = Counter()
 
-    def _s_text(self, rng: random.Random, span: tuple[int, int]) -> str:
-        lines = rng.choice(self.simplified)
+    def _s_text(self, rng: random.Random, span: tuple[int, int], cleaner_safe: bool = False
+                ) -> str:
+        lines = rng.choice(self.cleaner_safe if cleaner_safe else self.simplified)
         return make_doc(rng, lines, rng.randint(*span))
 
     def _trad_script(self, rng: random.Random) -> str:
@@ -270,7 +292,7 @@ class Maker:
         rng = random.Random(f"{self.split.name}:{kind}:{seed}")
         for _attempt in range(200):
             self.attempts[kind] += 1
-            original = self._s_text(rng, self.split.doc_chars)
+            original = self._s_text(rng, self.split.doc_chars, cleaner_safe=to_s)
             table = rng.choice(self.split.tables)
             size = log_uniform(rng, *self.split.site_sizes)
             straddlers = rng.randint(1, 3) if garbled else 0
@@ -521,6 +543,7 @@ def render(
     attempts: Counter[str],
     natural: tuple[int, int],
     dropped: tuple[int, int],
+    cleaner_dropped: tuple[int, int],
     seeds: dict[str, dict[str, str]],
     hand: dict[str, tuple[int, int, int]],
     gen_seconds: float,
@@ -549,9 +572,16 @@ def render(
         "with one or two cannot be told from a gloss; real pages carry dozens: the seed page "
         "222); pages with garbles and without are drawn until each kind has its count. "
         f"Simplified source lines are used only when GBK holds them after every character "
-        "table and they hold no character that a table also makes out of another frequent "
-        "character (於, 著, 夥: nobody can restore those): "
-        f"{dropped[0]:,} of {dropped[1]:,} lines of this split were left out.",
+        "table and they hold no character that a table writes like another, more frequent one "
+        "(於 like 于, 著 like 着, 夥 like 伙, 谘 like 咨, or a traditional character such as 國 "
+        "like 国: nobody can restore those from a page made by character): "
+        f"{dropped[0]:,} of {dropped[1]:,} lines of this split were left out. The kinds that "
+        "a cleaner converted back to simplified (polluted_s*) also leave out the lines whose "
+        "cleaner's conversion destroys what the original wrote "
+        "(`tongwen.convert(char_convert(line, table), to=\"s\") != line` for some table: "
+        "计画 → 計畫 → 计划, 瞭解 → 了解, 显着 → 顯著 → 显著; no repair of the cleaner's "
+        f"output can restore them): {cleaner_dropped[0]:,} more of the remaining "
+        f"{cleaner_dropped[1]:,}.",
         "",
         settings_table(),
     ]
@@ -762,6 +792,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(
         meta=meta, command=command, split=split, systems=systems, missing=missing,
         tallies=tallies, attempts=maker.attempts, natural=natural, dropped=maker.dropped,
+        cleaner_dropped=maker.cleaner_dropped,
         seeds=seeds, hand=hand,
         gen_seconds=gen_seconds, elapsed=elapsed,
     )

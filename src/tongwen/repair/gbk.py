@@ -14,6 +14,7 @@ The bytes then decode, in step again, to the page as it was before the readings 
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from functools import cache, lru_cache, partial
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.strip import PINYIN, simplified_forms, strip
 
-__all__ = ["GARBLE", "LONE", "Unknown", "repair_line", "repair_units", "units"]
+__all__ = ["GARBLE", "LONE", "Lost", "Unknown", "repair_line", "repair_units", "units"]
 
 #: A garble: '?' (a lead byte and the '(' of an inserted reading), the reading, ')'.
 GARBLE = re.compile(f"\\?({PINYIN})\\)")
@@ -42,18 +43,37 @@ class Unknown:
     reading: str
 
 
+@dataclass(frozen=True)
+class Lost:
+    """A bare '?' after a garble: the decoder, out of step since the garble, read the second
+    byte of a character and the line break after it as one bad pair, and lost both. The
+    character is solved from the byte before it and its neighbours (:func:`_lost_score`)."""
+
+
+#: The byte a :class:`Lost` pair is taken to have swallowed after its character.
+LINE_BREAK = 0x0A
+
 #: A line's units: text (inserted readings removed) and the unknown bytes between.
-Units = Sequence["str | Unknown"]
+Units = Sequence["str | Unknown | Lost"]
 
 
-def units(stripped: str) -> list[str | Unknown]:
+def units(stripped: str) -> list[str | Unknown | Lost]:
     """A line whose other pasted readings are stripped already, cut at its unknown bytes.
-    (Stripping leaves every garble as it was: neither contains the other's characters.)"""
+    (Stripping leaves every garble as it was: neither contains the other's characters.)
+    A '?' after the first garble that is no garble itself is a :class:`Lost` pair."""
     parts = _UNKNOWN.split(stripped)  # [text, garble reading, lone reading, text, ...]
-    out: list[str | Unknown] = []
+    out: list[str | Unknown | Lost] = []
     for i in range(0, len(parts), 3):
         if parts[i]:
-            out.append(parts[i])
+            if i == 0 or "?" not in parts[i]:
+                out.append(parts[i])
+            else:
+                pieces = parts[i].split("?")
+                for k, piece in enumerate(pieces):
+                    if k:
+                        out.append(Lost())
+                    if piece:
+                        out.append(piece)
         if i + 1 < len(parts):
             out.append(Unknown(parts[i + 1] or parts[i + 2]))
     return out
@@ -66,7 +86,7 @@ def _following(found: Units, i: int) -> bytes:
     for unit in found[i + 1 :]:
         if room <= 0:
             break
-        if isinstance(unit, Unknown):
+        if not isinstance(unit, str):
             room -= 1
             continue
         pieces.append(unit[:room])
@@ -152,6 +172,100 @@ def _candidates(
     return tuple((b, char) for b, char in _characters_after(previous) if fits(char, reading))
 
 
+@cache
+def _bigrams() -> frozenset[str]:
+    """Two characters that stand next to each other in a word of tongwen's lexicon."""
+    from tongwen.readings.lexicon import load_lexicon
+
+    return frozenset(w[k : k + 2] for w in load_lexicon().words for k in range(len(w) - 1))
+
+
+#: Punctuation likely at the end of a line, and inside one.
+_LINE_END = frozenset("。！？」』”）…；：")
+_INSIDE = frozenset("，、：；“”「」《》（）")
+
+
+def _lost_score(before: str, char: str, line_end: bool) -> int:
+    """How likely ``char`` is after ``before`` (the character decoded before it), at the end
+    of a line or inside one: four for a pair in a lexicon word (compared in Simplified), two
+    for a frequent character or fitting punctuation."""
+    simplified = simplified_forms()
+    pair = simplified.get(before, before) + simplified.get(char, char)
+    punctuation = _LINE_END if line_end else _INSIDE
+    return (4 * (pair in _bigrams()) + 2 * (char in _frequent() or char in punctuation)
+            + (line_end and char == "。"))
+
+
+@lru_cache(maxsize=256)
+def _bad_after(byte: int) -> tuple[int, ...]:
+    """The lead bytes that make no character after ``byte``: the decoder read ``byte`` (a
+    character's second byte, out of step) and such a lead byte as one bad pair, '?'."""
+    return tuple(y for y in range(0x81, 0xFF) if _pair(byte, y) is None)
+
+
+@lru_cache(maxsize=64)
+def _best_leads(following: bytes) -> dict[int, list[tuple[int, int]]]:
+    """For each byte after which some lead byte makes no character, the best two such lead
+    bytes as ``(-score, lead)``: the score is ``_plausibility`` of ``following`` read in step
+    after the lead byte (only lead bytes that pair with ``following[0]`` count). The lead
+    byte and ``following[0]`` make one character and the rest decodes the same after any, so
+    the score is the rest's plus one when that character is frequent."""
+    if not following:
+        return {}
+    rest, frequent = _plausibility(following[1:]), _frequent()
+    pairs = {lead: _pair(lead, following[0]) for lead in range(0x81, 0xFF)}
+    best = {}
+    for byte in _with_bad_leads():
+        scored: list[tuple[int, int]] = []
+        plain: list[tuple[int, int]] = []
+        for lead in _bad_after(byte):  # ascending: the first two of each kind are the best
+            char = pairs[lead]
+            if char is None:
+                continue
+            if char in frequent:
+                scored.append((-rest - 1, lead))
+                if len(scored) == 2:
+                    break
+            elif len(plain) < 2:
+                plain.append((-rest, lead))
+        if scored or plain:
+            best[byte] = (scored + plain)[:2]
+    return best
+
+
+@cache
+def _with_bad_leads() -> tuple[int, ...]:
+    """The bytes after which some lead byte makes no character (few: GBK's empty rows)."""
+    return tuple(byte for byte in range(0x81, 0xFF) if _bad_after(byte))
+
+
+@lru_cache(maxsize=1024)
+def _lost_chars(previous: int, before: str) -> tuple[tuple[int, int, int], ...]:
+    """``(byte, score at a line end, score inside a line)`` (:func:`_lost_score`) for each
+    character made by ``previous`` and a second byte from 0x81 up, after ``before``."""
+    return tuple((byte, _lost_score(before, char, True), _lost_score(before, char, False))
+                 for byte, char in _characters_after(previous) if byte >= 0x81)
+
+
+def lost_options(previous: int, before: str, following: bytes) -> list[tuple[int, int, int]]:
+    """The best two ``(score, byte, next byte)`` of the ways a :class:`Lost` pair after
+    ``previous`` (a lead byte; ``before``: the character decoded before it) may be filled,
+    best first (ties in byte order): the second byte of a character and :data:`LINE_BREAK`,
+    the decoder back in step on ``following``; or the second byte of a character and the lead
+    byte of the next, the two no character together (a full-width comma, a3 ac, and any lead
+    byte after it), the decoder still out of step on ``following``. Score: :func:`_lost_score`
+    of the character plus the plausibility of what follows (``_plausibility``). Two are
+    enough: the callers take the best, unless the second ties with it."""
+    after_break = _plausibility(following)
+    leads = _best_leads(following)
+    ranked = []  # (-score, byte, next byte): the smallest are the best
+    for byte, at_end, inside in _lost_chars(previous, before):
+        ranked.append((-at_end - after_break, byte, LINE_BREAK))
+        for negative, lead in leads.get(byte, ()):
+            ranked.append((negative - inside, byte, lead))
+    return [(-negative, byte, after) for negative, byte, after in heapq.nsmallest(2, ranked)]
+
+
 #: How many partial byte streams the search keeps.
 BEAM = 8
 
@@ -179,11 +293,39 @@ def _solve(beam: list[Choice], before: int | None, reading: str,
     return [choice for _, _, choice in sorted(scored)[:BEAM]]
 
 
-def _assemble(encoded: Sequence[bytes | Unknown], choice: Choice) -> bytes:
-    """The line's bytes with the chosen byte in place of each unknown one."""
+def _solve_lost(beam: list[Choice], before: int | None, prefix: Callable[[Choice], bytes],
+                following: Callable[[], bytes]) -> list[Choice] | None:
+    """The beam after a :class:`Lost` pair: each choice extended by its best option
+    (:func:`lost_options`). None when the best two options of the first choice tie: a wrong
+    character is worse than a '?' left in place."""
+    out: list[Choice] = []
+    for rank, choice in enumerate(beam):
+        previous = before if before is not None else choice[-1] if choice else None
+        if previous is None or previous < 0x81:
+            continue
+        head = prefix(choice)[:-1].decode("gbk", errors="replace")
+        options = lost_options(previous, head[-1] if head else "", following())
+        if not options:
+            continue
+        if rank == 0 and len(options) > 1 and options[0][0] == options[1][0]:
+            return None
+        out.append((*choice, options[0][1], options[0][2]))
+    return out[:BEAM]
+
+
+def _assemble(encoded: Sequence[bytes | Unknown | Lost], choice: Choice) -> bytes:
+    """The line's bytes with the chosen byte in place of each unknown one (two for a lost
+    pair)."""
     chosen = iter(choice)
-    return b"".join(bytes((next(chosen),)) if isinstance(unit, Unknown) else unit
-                    for unit in encoded)
+    out = []
+    for unit in encoded:
+        if isinstance(unit, Unknown):
+            out.append(bytes((next(chosen),)))
+        elif isinstance(unit, Lost):
+            out.append(bytes((next(chosen), next(chosen))))
+        else:
+            out.append(unit)
+    return b"".join(out)
 
 
 def repair_units(
@@ -192,7 +334,7 @@ def repair_units(
     """The text of ``found`` with each unknown byte solved, or None when it cannot be (a text
     unit that GBK cannot encode, or no byte that fits). See ``repair_line``."""
     try:
-        encoded = [unit if isinstance(unit, Unknown) else unit.encode("gbk") for unit in found]
+        encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
         return None
     beam: list[Choice] = [()]
@@ -204,6 +346,12 @@ def repair_units(
             if not beam:
                 return None
             before = None
+        elif isinstance(unit, Lost):
+            solved = _solve_lost(beam, before, partial(_assemble, encoded[:i]),
+                                 partial(_following, found, i))
+            if not solved:
+                return None
+            beam, before = solved, None
         else:
             before = unit[-1]
     for choice in beam:

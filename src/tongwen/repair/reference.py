@@ -12,15 +12,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection
 
+from tongwen.conversion.converter import convert
 from tongwen.readings.lexicon import char_ranks
-from tongwen.repair.clean import to_simplified
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
-from tongwen.repair.gbk import BEAM, GARBLE, LONE, _characters_after
+from tongwen.repair.gbk import BEAM, GARBLE, LONE, _characters_after, lost_options
+from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
 from tongwen.repair.strip import ANNOTATION, reading_fits, simplified_forms, strip, tally
 from tongwen.text import han_count
 
-__all__ = ["clean", "detect", "evidence", "repair_line"]
+__all__ = ["clean", "detect", "evidence", "repair_line", "to_simplified"]
 
 _UNIT = re.compile(f"{GARBLE.pattern}|{LONE.pattern}|{ANNOTATION.pattern}|.", re.DOTALL)
 
@@ -50,14 +51,18 @@ def detect(text: str) -> Detection:
     return decide(evidence(text)[0], text)
 
 
-def _units(line: str) -> list[bytes | str] | None:
-    """The line's byte stream, one unit per character (an unknown byte: its reading, a str),
-    inserted readings removed; None if not GBK."""
-    out: list[bytes | str] = []
+def _units(line: str) -> list[bytes | str | None] | None:
+    """The line's byte stream, one unit per character (an unknown byte: its reading, a str; a
+    lost pair, a bare '?' after a garble: None), inserted readings removed; None if not
+    GBK."""
+    out: list[bytes | str | None] = []
     for match in _UNIT.finditer(line):
         garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
         if garble_reading is not None or lone_reading is not None:
             out.append(garble_reading or lone_reading)
+            continue
+        if match.group(0) == "?" and any(isinstance(u, str) for u in out):
+            out.append(None)
             continue
         try:
             out.append((char if char is not None else match.group(0)).encode("gbk"))
@@ -88,6 +93,22 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
                 data += unit
             continue
         following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))[:12]
+        if unit is None:  # a lost pair: each choice takes its best option, unless the first ties
+            solved: list[bytearray] = []
+            for rank, data in enumerate(beam):
+                if not data or data[-1] < 0x81:
+                    continue
+                before = bytes(data[:-1]).decode("gbk", errors="replace")[-1:]
+                options = lost_options(data[-1], before, following)
+                if not options:
+                    continue
+                if rank == 0 and len(options) > 1 and options[0][0] == options[1][0]:
+                    return None
+                solved.append(data + bytes(options[0][1:]))
+            if not solved:
+                return None
+            beam = solved[:BEAM]
+            continue
         scored: list[tuple[int, int, bytearray]] = []
         for data in (d for d in beam if d):
             for byte, char in _characters_after(data[-1]):
@@ -105,23 +126,45 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
     return None
 
 
+def to_simplified(text: str, rebuilt: Collection[int] = ()) -> str:
+    """What ``clean.to_simplified`` answers: the hypothesis (a character table, or "s":
+    simplified already) with the fewest characters of the text against it, the first on a
+    tie; then each character through that table's inverse; for "s", the lines rebuilt from
+    their bytes (``rebuilt``) converted with phrases, Taiwan forms to Simplified."""
+    counts = Counter(text)
+    cost = {h: sum(n for c, n in counts.items() if c in unlikely(h)) for h in hypotheses()}
+    best = min(hypotheses(), key=lambda h: cost[h])
+    if best != "s":
+        back = inverse(best)
+        return "".join(back.get(c, c) for c in text)
+    lines = text.split("\n")
+    for i in rebuilt:
+        lines[i] = convert(lines[i], to="s", source="tw")
+    return "\n".join(lines)
+
+
 def clean(text: str, to: str = "keep") -> Cleaned:
     """What ``tongwen.clean`` answers (``to`` is "keep" or "s")."""
     found, pairs = evidence(text)
     detection = decide(found, text)
     if not detection.polluted:
         return Cleaned(text, detection, stripped=0, repaired=0, converted=False)
-    lines, repaired = text.split("\n"), 0
+    lines, repaired, rebuilt = [], 0, []
     preferred = frozenset(char for char, _ in pairs)
-    for i, line in enumerate(lines):
+    for line in text.split("\n"):
         garbles = len(GARBLE.findall(line))
         fixed = repair_line(line, reading_fits, preferred) if garbles else None
-        if fixed is not None:
-            lines[i], repaired = fixed, repaired + garbles
+        if fixed is None:
+            lines.append(line)
+            continue
+        repaired += garbles
+        for part in fixed.split("\n"):
+            rebuilt.append(len(lines))
+            lines.append(part)
     out = strip("\n".join(lines))
     converted = False
     if to == "s":
-        simplified = to_simplified().convert(out)
+        simplified = to_simplified(out, rebuilt)
         converted, out = simplified != out, simplified
     return Cleaned(out, detection, stripped=detection.annotations, repaired=repaired,
                    converted=converted)

@@ -30,14 +30,22 @@ def simplified_forms() -> dict[str, str]:
     return {k: v[0] for k, v in load_table("TSCharacters").entries.items()}
 
 
-@lru_cache(maxsize=1 << 16)
-def reading_fits(char: str, reading: str) -> bool:
-    """True when ``reading`` (marks or numbers) is one of ``char``'s readings."""
+@lru_cache(maxsize=1 << 12)
+def _numbered(reading: str) -> str | None:
+    """``reading`` (marks or numbers) in tone numbers (``zhang3``), or None if no syllable."""
     try:
         syllable = parse(reading)
     except InputError:
+        return None
+    return f"{syllable.letters}{syllable.tone}"
+
+
+@lru_cache(maxsize=1 << 16)
+def reading_fits(char: str, reading: str) -> bool:
+    """True when ``reading`` (marks or numbers) is one of ``char``'s readings."""
+    numbered = _numbered(reading)
+    if numbered is None:
         return False
-    numbered = f"{syllable.letters}{syllable.tone}"
     chars = load_lexicon().chars
     simple = simplified_forms().get(char, char)
     return numbered in chars.get(char, ()) or numbered in chars.get(simple, ())
