@@ -4,6 +4,7 @@ against the reference on random text."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -75,7 +76,7 @@ def test_unknown_scripts_are_errors() -> None:
 
 
 def test_tokens_record_source_and_candidates() -> None:
-    tokens = tongwen.Converter(to="tw", source="s").tokens("头发里a")
+    tokens = tongwen.Converter(to="tw", source="s", context=False).tokens("头发里a")
     assert [t.original for t in tokens] == ["头发", "里", "a"]
     phrase, char, other = tokens
     assert (phrase.text, phrase.source, phrase.start, phrase.end) == ("頭髮", "phrase", 0, 2)
@@ -93,14 +94,53 @@ def test_inspect_shows_every_stage() -> None:
 
 
 def test_user_phrases_beat_the_tables() -> None:
-    plain = tongwen.Converter(to="tw", source="s")
-    assert plain.convert("余秋雨的头发") == "餘秋雨的頭髮"
-    user = tongwen.Converter(to="tw", source="s", user_phrases={"余秋雨": "余秋雨", "发": "發"})
-    assert user.convert("余秋雨的头发") == "余秋雨的頭發"  # user entries apply first, everywhere
+    plain = tongwen.Converter(to="tw", source="s", context=False)
+    assert plain.convert("余小雨的头发") == "餘小雨的頭髮"
+    user = tongwen.Converter(to="tw", source="s", user_phrases={"余小雨": "余小雨", "发": "發"})
+    assert user.convert("余小雨的头发") == "余小雨的頭發"  # user entries apply first, everywhere
     assert user.convert("发展") == "發展"
-    tokens = user.tokens("余秋雨")
-    assert [(t.text, t.source) for t in tokens] == [("余秋雨", "user")]
-    assert plain.convert("余秋雨") == "餘秋雨"  # customisation is per instance
+    tokens = user.tokens("余小雨")
+    assert [(t.text, t.source) for t in tokens] == [("余小雨", "user")]
+    assert plain.convert("余小雨") == "餘小雨"  # customisation is per instance
+
+
+def test_names_and_boundaries_are_data() -> None:
+    conv = tongwen.Converter(to="tw", source="s")
+    assert conv.convert("余秋雨和于丹") == "余秋雨和于丹"
+    assert conv.convert("他姓余，我姓于") == "他姓余，我姓于"
+    assert conv.convert("开启新征程") == "開啟新征程"
+    assert conv.convert("电话是被发明出来的") == "電話是被發明出來的"
+    assert conv.convert("你看了如何") == "你看了如何"
+    assert tongwen.convert("勇敢的士兵", to="twp", source="s") == "勇敢的士兵"
+    assert tongwen.convert("坐的士回家", to="twp", source="s") == "坐計程車回家"
+
+
+def test_context_model_chooses_and_can_be_switched_off() -> None:
+    on = tongwen.Converter(to="hk", source="s")
+    off = tongwen.Converter(to="hk", source="s", context=False)
+    assert on.convert("佢系我朋友") == "佢係我朋友"
+    assert off.convert("佢系我朋友") == "佢系我朋友"  # OpenCC's answer: the first candidate
+    token = next(t for t in on.tokens("佢系我朋友") if t.original == "系")
+    assert token.source == "context" and token.text == "係" and "系" in token.candidates
+    # from traditional text, and to simplified, there is no model
+    assert tongwen.Converter(to="s", source="t").convert("頭髮") == "头发"
+
+
+@pytest.mark.parametrize(("target", "options"), [
+    ("t", {}), ("tw", {}), ("hk", {}), ("twp", {}),
+    ("tw", {"normalize": True, "user_phrases": {"干了": "乾了", "系": "係"}}),
+])
+def test_context_reference_and_compiled_agree(target: str, options: dict[str, Any]) -> None:
+    text = "他只有一只手，面条干了。佢系边个？后来里面发生\uf9ba什么\n系好鞋带，冲咖啡，钟表。" * 12
+    conv = tongwen.Converter(to=target, source="s", **options)
+    out = conv.convert(text)
+    assert len(text) >= 256  # the array path
+    assert "".join(t.text for t in conv.tokens(text)) == out
+    assert "".join(conv.convert(line) for line in text.splitlines(keepends=True)) == out
+    tail = text + "abcdefgh" + text
+    cut = conv.find_cut(tail)
+    assert 0 < cut < len(tail)
+    assert conv.convert(tail[:cut]) + conv.convert(tail[cut:]) == conv.convert(tail)
 
 
 def test_user_phrases_from_a_tsv_file(tmp_path: pytest.TempPathFactory) -> None:

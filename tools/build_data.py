@@ -180,9 +180,14 @@ def build(out: Path) -> None:
     files: dict[str, str] = {}
     table_meta: dict[str, object] = {}
     for name, table in sorted(tables.items()):
-        folder = table.sources[0].split("/")[0]
-        upstream = upstreams[folder]
-        provenance = f"{upstream['name']} {upstream['version']}, {upstream['license']}"
+        if table.sources:
+            folder = table.sources[0].split("/")[0]
+            upstream = upstreams[folder]
+            provenance = f"{upstream['name']} {upstream['version']}, {upstream['license']}"
+        else:  # tongwen's own table: every line comes from data/overrides/NAME.tsv
+            folder = "tongwen"
+            upstream = {"license": "Apache-2.0 (tongwen)"}
+            provenance = f"data/overrides/{name}.tsv only, tongwen, Apache-2.0"
         relative = f"tables/{name}.tsv"
         write(out / relative, table_text(table, provenance))
         files[relative] = sha256(out / relative)

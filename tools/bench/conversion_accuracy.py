@@ -1,8 +1,12 @@
-"""Conversion accuracy: tongwen and its peers on ../shared/data/conversion, side by side.
+"""Conversion accuracy: tongwen and its peers on ../shared/data/conversion and the Hong Kong
+development split, side by side.
 
     .venv/bin/python tools/bench/conversion_accuracy.py     (part of `make bench`)
 
 Writes docs/benchmarks/conversion-accuracy.md and raw outputs under bench-out/conversion/.
+tongwen runs twice: as it is (context model on) and with ``context=False`` (the tables alone).
+The Hong Kong development split is data/eval/hk_dev_split.tsv: those lines of
+../shared/data/traditional/hk_cv_zh_hk, their simplified twin made by tongwen (hk -> s).
 Scores are those of ../shared/tools/score_conversion.py: its score() is called directly and
 files are read with its read_lines().
 """
@@ -29,6 +33,11 @@ CASE_SCHEMES = ("s2t", "s2tw", "s2hk", "s2twp")
 # tongwen is compared head to head with OpenCC's official binding.
 REFERENCE_PEER = "OpenCC"
 EXAMPLES = 8
+ROOT = Path(__file__).resolve().parents[2]
+HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
+NO_CONTEXT = "tongwen, context off"
+#: Rows of the per-character error table.
+CHAR_ROWS = 25
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,16 @@ SETS: tuple[EvalSet, ...] = (
         "It is the set tongwen is developed against, so tongwen's figures here may be "
         "optimistic; held-back Taiwan and Hong Kong sets are kept outside the project for "
         "independent checks.",
+    ),
+    EvalSet(
+        "hk_dev",
+        "Hong Kong written Chinese and Cantonese (Common Voice zh-HK), the development split "
+        "of data/eval/hk_dev_split.tsv, 3,433 sentences",
+        ("s2hk", "s2t"),
+        "**Development split, held out from training** (CC0): one line in five of "
+        "`../shared/data/traditional/hk_cv_zh_hk`, chosen by hash; the simplified side is "
+        "tongwen's own `hk -> s` of each line (every line keeps its length). The rest of the "
+        "file is training data for the context model.",
     ),
     EvalSet(
         "hkcancor_yue",
@@ -177,6 +196,8 @@ def render(
     duels: dict[tuple[str, str], dict[str, Any]],
     cases: dict[str, dict[str, dict[str, Any]]],
     n_cases: int,
+    char_tables: dict[str, list[list[object]]],
+    oracle: dict[str, dict[str, float]],
 ) -> str:
     out = [
         *benchlib.fragment_head("Conversion accuracy", meta),
@@ -223,6 +244,17 @@ def render(
             f"Command: `{command}`.",
         ]
         scheme = eval_set.schemes[0]
+        if eval_set.name in oracle:
+            o = oracle[eval_set.name]
+            out += [
+                "",
+                f"Ceilings, {scheme}, one-to-many lenient (oracles that read the reference: the "
+                "reference's own most frequent form per unit, so its inconsistencies bound "
+                f"them): per simplified character {benchlib.pct(o['character'])}; per word "
+                f"(the token tongwen's tables make: a phrase, or the character alone) "
+                f"{benchlib.pct(o['word'])}; per character with one neighbour each side "
+                f"{benchlib.pct(o['window'])} (an over-fitted bound: most windows occur once).",
+            ]
         columns = [
             (sys_.name, scores[(eval_set.name, scheme, sys_.name)]["top_confusions"])
             for sys_ in systems
@@ -236,6 +268,19 @@ def render(
                 "(`score()`'s `top_confusions`: simplified source: reference->output, count):",
                 "",
                 benchlib.ranked_columns_table(columns, "src: ref->hyp"),
+            ]
+        if char_tables.get(eval_set.name):
+            out += [
+                "",
+                f"Per-character errors, {scheme}: one-to-many positions of each simplified "
+                "character wrong even leniently (lines of equal length only, as the scorer's "
+                f"confusions), the {CHAR_ROWS} characters with the most errors of any system:",
+                "",
+                benchlib.md_table(
+                    ["char", "positions", "tongwen", NO_CONTEXT, REFERENCE_PEER],
+                    char_tables[eval_set.name],
+                    "lrrrr",
+                ),
             ]
         for duel_scheme in eval_set.schemes:
             duel = duels.get((eval_set.name, duel_scheme))
@@ -320,6 +365,132 @@ def render_duel(scheme: str, duel: dict[str, Any]) -> list[str]:
     return out
 
 
+def with_context_off(systems: list[benchlib.System]) -> list[benchlib.System]:
+    """The systems, with tongwen's tables-only run (``context=False``) after tongwen."""
+    out = []
+    for system in systems:
+        out.append(system)
+        if system.name == "tongwen":
+            import tongwen
+
+            def factory(scheme: str) -> benchlib.Convert:
+                to, source = benchlib.TONGWEN_SCHEMES[scheme]
+                fn: benchlib.Convert = tongwen.Converter(
+                    to=to, source=source, context=False
+                ).convert
+                return fn
+
+            labels = {k: f"{v}, context=False" for k, v in system.labels.items()}
+            out.append(benchlib.System(NO_CONTEXT, "tongwen", labels, factory))
+    return out
+
+
+def load_set(name: str, conv_dir: Path, shared: Path) -> tuple[list[str], list[str]]:
+    """(reference, simplified) lines of an evaluation set."""
+    if name != "hk_dev":
+        return (
+            read(conv_dir / f"{name}.t.txt"),
+            read(conv_dir / f"{name}.s.txt"),
+        )
+    import tongwen
+
+    source = shared / "data" / "traditional" / "hk_cv_zh_hk" / "hk_cv_zh_hk.trad.txt"
+    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    numbers = [
+        int(row.split("\t")[0])
+        for row in HK_SPLIT.read_text(encoding="utf-8").splitlines()
+        if row[:1].isdigit()
+    ]
+    ref = [lines[n - 1] for n in numbers]
+    to_s = tongwen.Converter(to="s", source="hk")
+    src = [to_s.convert(line) for line in ref]
+    if any(len(a) != len(b) for a, b in zip(ref, src, strict=True)):
+        raise SystemExit("hk_dev: the simplified twin changed a line's length")
+    return ref, src
+
+
+def read(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def char_errors(
+    ref: Sequence[str],
+    src: Sequence[str],
+    hyps: dict[str, list[str]],
+    scorer: Any,
+    names: Sequence[str],
+) -> list[list[object]]:
+    """Per simplified one-to-many character: positions, and each system's lenient errors."""
+    variants = scorer.Variants()
+    o2m = scorer.one_to_many(variants)
+    canon = variants.canon
+    names = [n for n in names if n in hyps]
+    positions: Counter[str] = Counter()
+    errors: dict[str, Counter[str]] = {n: Counter() for n in names}
+    for k, (r, s) in enumerate(zip(ref, src, strict=True)):
+        if len(r) != len(s):
+            continue
+        rc = canon(r)
+        outs = {n: canon(hyps[n][k]) for n in names if len(hyps[n][k]) == len(r)}
+        for i, ch in enumerate(s):
+            if ch not in o2m or not scorer.HAN.match(r[i]):
+                continue
+            positions[ch] += 1
+            for n in names:
+                if n not in outs or outs[n][i] != rc[i]:
+                    errors[n][ch] += 1
+    worst = sorted(
+        positions, key=lambda c: (-max(errors[n][c] for n in names), -positions[c], c)
+    )[:CHAR_ROWS]
+    return [[c, positions[c], *(errors[n][c] for n in names)] for c in worst]
+
+
+def ceilings(
+    ref: Sequence[str], src: Sequence[str], scheme: str, scorer: Any
+) -> dict[str, float]:
+    """Oracles on the set's own reference: how far a fixed choice per unit can go.
+
+    At every one-to-many position of equal-length lines, the reference's own most frequent
+    form (up to variants) per unit: per simplified character (context-free); per word, a
+    word being the token tongwen's tables make there (a phrase, or the character alone); per
+    character with its neighbours (the window -1..+1). The reference's own inconsistency
+    (計畫/計劃) is what keeps them under 100 %.
+    """
+    import tongwen
+
+    to, source = benchlib.TONGWEN_SCHEMES[scheme]
+    conv = tongwen.Converter(to=to, source=source, context=False)
+    variants = scorer.Variants()
+    o2m = scorer.one_to_many(variants)
+    units: dict[str, dict[tuple[object, ...], Counter[str]]] = {
+        "character": {}, "word": {}, "window": {}
+    }
+    total = 0
+    for r, s in zip(ref, src, strict=True):
+        if len(r) != len(s) or not any(c in o2m for c in s):
+            continue
+        rc = variants.canon(r)
+        word = {}
+        for token in conv.tokens(s):
+            for i in range(token.start, token.end):
+                word[i] = (token.original, i - token.start)
+        for i, ch in enumerate(s):
+            if ch not in o2m or not scorer.HAN.match(r[i]):
+                continue
+            total += 1
+            keys = {
+                "character": (ch,),
+                "word": word[i],
+                "window": (s[i - 1] if i else "", ch, s[i + 1 : i + 2]),
+            }
+            for kind, key in keys.items():
+                units[kind].setdefault(key, Counter())[rc[i]] += 1
+    return {
+        kind: sum(max(c.values()) for c in per.values()) / max(1, total)
+        for kind, per in units.items()
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
@@ -331,15 +502,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta = benchlib.run_metadata()
     systems, missing = benchlib.load_systems()
     benchlib.warn_missing(missing)
+    systems = with_context_off(systems)
     if not any(s.name == REFERENCE_PEER for s in systems):
         raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
     canon = scorer.Variants().canon
 
     scores: dict[tuple[str, str, str], dict[str, Any]] = {}
     duels: dict[tuple[str, str], dict[str, Any]] = {}
+    char_tables: dict[str, list[list[object]]] = {}
+    oracle: dict[str, dict[str, float]] = {}
     for eval_set in SETS:
-        ref = scorer.read_lines(str(conv_dir / f"{eval_set.name}.t.txt"))
-        src = scorer.read_lines(str(conv_dir / f"{eval_set.name}.s.txt"))
+        ref, src = load_set(eval_set.name, conv_dir, shared)
+        if eval_set.name != "hkcancor_yue":
+            oracle[eval_set.name] = ceilings(ref, src, eval_set.schemes[0], scorer)
         for scheme in eval_set.schemes:
             hyps: dict[str, list[str]] = {}
             for system in systems:
@@ -365,6 +540,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f" ({elapsed:.1f}s)",
                     file=sys.stderr,
                 )
+            if scheme == eval_set.schemes[0] and "tongwen" in hyps and REFERENCE_PEER in hyps:
+                char_tables[eval_set.name] = char_errors(
+                    ref, src, hyps, scorer, ("tongwen", NO_CONTEXT, REFERENCE_PEER)
+                )
             if "tongwen" in hyps and REFERENCE_PEER in hyps:
                 duel = head_to_head(ref, hyps["tongwen"], hyps[REFERENCE_PEER], canon)
                 duels[(eval_set.name, scheme)] = duel
@@ -377,7 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (raw_dir / "cases.json").write_text(
         json.dumps(case_results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    text = render(meta, command, systems, missing, scores, duels, case_results, len(cases))
+    text = render(meta, command, systems, missing, scores, duels, case_results, len(cases),
+                  char_tables, oracle)
     benchlib.publish_fragment(FRAGMENT, text, args.no_write)
     return 0
 

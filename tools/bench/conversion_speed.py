@@ -5,7 +5,8 @@
 Input: ../shared/data/text/bench_mixed_10k.txt repeated to at least --size-mb MB of UTF-8,
 converted as ONE string per call; t2s converts OpenCC's s2t output of it. Also the 10k lines
 one call per line. The process is pinned to one CPU and native thread pools to one thread
-before any converter is imported. Writes docs/benchmarks/conversion-speed.md.
+before any converter is imported. tongwen runs as it is (context model on for s2t, s2tw, s2hk)
+and with ``context=False``. Writes docs/benchmarks/conversion-speed.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
+from conversion_accuracy import with_context_off
 
 FRAGMENT = "conversion-speed"
 SCRIPT = "conversion_speed.py"
@@ -67,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = (shared / "data" / "text" / "bench_mixed_10k.txt").read_text(encoding="utf-8")
     systems, missing = benchlib.load_systems()
     benchlib.warn_missing(missing)
+    systems = with_context_off(systems)
     names = [s.name for s in systems]
     if REFERENCE_PEER not in names:
         raise SystemExit(f"{REFERENCE_PEER} is needed: `make bench` installs the bench extra")
@@ -194,7 +197,10 @@ def render(
         f"{benchlib.plural(runs, 'round')} (fewer where one system's runs exceeded "
         f"{budget_s:.0f} s in total); "
         "within a round the systems take turns in a rotated order. The machine is noisy: read "
-        "the ratios (columns ×), measured side by side in this run, rather than absolute MB/s.",
+        "the ratios (columns ×), measured side by side in this run, rather than absolute MB/s. "
+        "`tongwen` is the default converter: the context model chooses at every one-to-many "
+        "position no phrase decided (s2t, s2tw, s2hk; t2s has no model); `tongwen, context "
+        "off` is `Converter(..., context=False)`, the tables alone.",
     ]
     out += benchlib.not_measured(missing)
     rows: list[list[object]] = []

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
+from tongwen.conversion.context import ContextUse
 from tongwen.conversion.layers import Layer
 
 __all__ = ["CompiledScheme", "char_map"]
@@ -105,7 +107,8 @@ class _PhraseMatcher:
         if not found:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, empty
-        table = np.array(found, dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+        table = flat.reshape(-1, 3)
         return table[:, 0], table[:, 1] // self.width, table[:, 2] // self.width
 
 
@@ -131,6 +134,10 @@ def char_map(layer: Layer) -> U32:
 class _Step:
     matcher: _PhraseMatcher | None
     char_map: U32 | None
+    #: The context model decides this step's character choices.
+    context: bool = False
+    #: Character maps folded in after a context step: applied to the model's choices.
+    post: U32 | None = None
 
     def translation(self) -> dict[int, int]:
         """The character map as a ``str.translate`` table (changed characters only)."""
@@ -143,8 +150,14 @@ class _Step:
 class CompiledScheme:
     """Layers compiled for speed; ``convert`` equals the reference conversion's text."""
 
-    def __init__(self, layers: Sequence[Layer], prefix: U32 | None = None) -> None:
+    def __init__(
+        self,
+        layers: Sequence[Layer],
+        prefix: U32 | None = None,
+        context: ContextUse | None = None,
+    ) -> None:
         self.steps: list[_Step] = []
+        self.context = context
         # Characters that start or continue a phrase anywhere; all others are safe cut points.
         self.key_chars = np.zeros(MAX_CP, dtype=np.bool_)
         for k, layer in enumerate(layers):
@@ -156,7 +169,8 @@ class CompiledScheme:
                 matcher = _PhraseMatcher(keys, outputs)
                 self.key_chars[[ord(c) for key in keys for c in key]] = True
             chars = None if layer.final or not layer.chars else char_map(layer)
-            self.steps.append(_Step(matcher, chars))
+            uses_context = context is not None and context.layer == k
+            self.steps.append(_Step(matcher, chars, uses_context))
         self.prefix = prefix
         self._fold_char_maps()
 
@@ -168,7 +182,11 @@ class CompiledScheme:
                 previous = folded[-1].char_map
                 assert previous is not None
                 if step.char_map is not None:
-                    folded[-1] = _Step(folded[-1].matcher, step.char_map[previous])
+                    last = folded[-1]
+                    post = None
+                    if last.context:
+                        post = step.char_map if last.post is None else step.char_map[last.post]
+                    folded[-1] = _Step(last.matcher, step.char_map[previous], last.context, post)
                 continue
             folded.append(step)
         self.steps = folded
@@ -195,8 +213,13 @@ class CompiledScheme:
                 if len(patterns):
                     found.append((step.matcher, patterns, starts, ends))
                     taken[_spans(starts, ends)] = True
+            chosen = None
+            if step.context:
+                positions, chosen = self._choose(current, taken)
             if step.char_map is not None:
                 current = step.char_map[current]
+            if chosen is not None and len(chosen):
+                current[positions] = chosen if step.post is None else step.post[chosen]
         splices: list[tuple[int, int, str]] = []
         for matcher, patterns, starts, ends in found:
             same = matcher.out.same_length[patterns]
@@ -207,6 +230,39 @@ class CompiledScheme:
         if splices:
             out = _splice(out, sorted(splices))
         return out
+
+    def _choose(
+        self, current: U32, taken: npt.NDArray[np.bool_] | None
+    ) -> tuple[I64, U32]:
+        """Positions of the context step's choices and the model's candidate for each."""
+        assert self.context is not None
+        model = self.context.model
+        choice = model.decides[current]
+        if taken is not None:
+            choice &= ~taken
+        positions = np.flatnonzero(choice)
+        classes = model.choose(current, positions, self.context.region)
+        chosen: U32 = model.candidates[model.lookup[current[positions]], classes]
+        return positions, chosen
+
+    def _choose_short(
+        self, text: str, taken: dict[int, tuple[int, str]]
+    ) -> list[tuple[int, int]]:
+        """(position, candidate code point) of the context step's choices in a short text.
+
+        ``text`` is the input as the context step sees it (normalised when asked; user phrases
+        are taken, not applied yet): the model reads it, as it reads ``current`` in the arrays.
+        """
+        assert self.context is not None
+        model = self.context.model
+        found = [m.start() for m in model.pattern.finditer(text)]
+        if found and taken:
+            covered = {i for start, (end, _) in taken.items() for i in range(start, end)}
+            found = [i for i in found if i not in covered]
+        if not found:
+            return []
+        chosen = model.choose_in_text(text, found, self.context.region)
+        return list(zip(found, chosen, strict=True))
 
     def _convert_short(self, text: str) -> str:
         """The same conversion with string operations: less overhead on short texts."""
@@ -220,8 +276,16 @@ class CompiledScheme:
                 search = _mask(text, taken) if taken else text
                 for pattern, start, end in step.matcher.find_short(search):
                     taken[start] = (end, step.matcher.out.texts[pattern])
+            choices = None
+            if step.context:
+                choices = self._choose_short(text, taken)
             if translation:
                 text = text.translate(translation)
+            if choices:
+                chars = list(text)
+                for at, code in choices:
+                    chars[at] = chr(code if step.post is None else int(step.post[code]))
+                text = "".join(chars)
         if not taken:
             return text
         pieces = []
@@ -244,6 +308,13 @@ class CompiledScheme:
         if self.prefix is not None:
             codepoints = self.prefix[codepoints]
         free = ~self.key_chars[codepoints]
+        if self.context is not None:
+            # the model reads two characters either side: keep them on one side of the cut
+            near = self.context.model.lookup[codepoints] >= 0
+            for shift in (1, 2):
+                near[shift:] |= near[:-shift].copy()
+                near[:-shift] |= near[shift:].copy()
+            free &= ~near
         hits = np.flatnonzero(free)
         if not len(hits):
             return -1

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from tongwen.conversion.context import ContextUse, load_model
 from tongwen.conversion.detect import detect_script
 from tongwen.conversion.layers import Layer, get_layer, user_layer
 from tongwen.conversion.reference import ConvertedToken, Stage, convert_tokens
@@ -65,21 +66,36 @@ class _Plan:
     source: str
     scheme: Scheme | None
     layers: tuple[Layer, ...]  # normalisation, user phrases, then the scheme's layers
+    context: ContextUse | None = None  # the model, at its index in ``layers``
+
+
+#: Schemes whose first layer leaves choices to the context model, and the model's region.
+CONTEXT_SCHEMES = {"s2t": "shared", "s2tw": "shared", "s2twp": "shared", "s2hk": "hk"}
 
 
 @cache
-def _shared_compiled(scheme: str | None, layers: tuple[Layer, ...]) -> CompiledScheme:
+def _shared_compiled(
+    scheme: str | None, layers: tuple[Layer, ...], context: ContextUse | None
+) -> CompiledScheme:
     """Compiled schemes without user phrases are shared by every Converter in the process."""
-    return _compile(layers)
+    return _compile(layers, context)
 
 
-def _compile(layers: tuple[Layer, ...]) -> CompiledScheme:
+def _compile(layers: tuple[Layer, ...], context: ContextUse | None = None) -> CompiledScheme:
     from tongwen.conversion.compiled import CompiledScheme, char_map
 
     prefix = None
     if layers and layers[0].name == normalization().name:
         prefix, layers = char_map(layers[0]), layers[1:]
-    return CompiledScheme(layers, prefix)
+        if context is not None:
+            context = _context_use(context.layer - 1, context.region)
+    return CompiledScheme(layers, prefix, context)
+
+
+@cache
+def _context_use(layer: int, region: str) -> ContextUse | None:
+    model = load_model("conversion")
+    return None if model is None else ContextUse(layer, model, region)
 
 
 class Converter:
@@ -89,7 +105,10 @@ class Converter:
     (a mapping, or the path of a TSV file ``key<TAB>value``) are matched first, longest first,
     everywhere in the text, and their output is final: they beat every packaged entry.
     ``normalize`` maps CJK compatibility ideographs to unified ones first; by default every
-    character that no table converts comes out exactly as it went in.
+    character that no table converts comes out exactly as it went in. ``context`` (on by
+    default) lets the context model choose, from Simplified to "t", "tw", "hk" and "twp", among
+    the candidates of a character that no phrase decided (发 → 發/髮); off, the first
+    candidate is taken, as OpenCC does.
     """
 
     def __init__(
@@ -99,10 +118,12 @@ class Converter:
         *,
         user_phrases: UserPhrases | None = None,
         normalize: bool = False,
+        context: bool = True,
     ) -> None:
         self.to = check_target(to)
         self.source = check_source(source)
         self.normalize = normalize
+        self.context = context
         if user_phrases is None:
             phrases: dict[str, tuple[str, ...]] = {}
         elif isinstance(user_phrases, (str, os.PathLike)):
@@ -134,9 +155,13 @@ class Converter:
                 layers.append(get_layer(normalization().layers[0]))
             if self._user is not None:
                 layers.append(self._user)
+            use = None
             if scheme is not None:
+                region = CONTEXT_SCHEMES.get(scheme.name)
+                if self.context and region is not None:
+                    use = _context_use(len(layers), region)
                 layers += [get_layer(tables) for tables in scheme.layers]
-            plan = self._plans[source] = _Plan(source, scheme, tuple(layers))
+            plan = self._plans[source] = _Plan(source, scheme, tuple(layers), use)
         return plan
 
     def _engine(self, plan: _Plan) -> CompiledScheme:
@@ -144,9 +169,9 @@ class Converter:
         if engine is None:
             if self._user is None:
                 name = plan.scheme.name if plan.scheme else None
-                engine = _shared_compiled(name, plan.layers)
+                engine = _shared_compiled(name, plan.layers, plan.context)
             else:
-                engine = _compile(plan.layers)
+                engine = _compile(plan.layers, plan.context)
             self._compiled[plan.source] = engine
         return engine
 
@@ -177,7 +202,7 @@ class Converter:
     def inspect(self, text: str) -> Inspection:
         """Every stage of the conversion of ``text``: read this first when a result looks wrong."""
         plan = self._plan(self.source_of(text))
-        tokens, stages = convert_tokens(text, plan.layers)
+        tokens, stages = convert_tokens(text, plan.layers, plan.context)
         output = "".join(t.text for t in tokens)
         name = plan.scheme.name if plan.scheme else None
         return Inspection(text, plan.source, self.to, name, tuple(stages), tuple(tokens), output)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from tongwen.conversion.context import ContextUse
 from tongwen.conversion.layers import Layer
 
 __all__ = ["ConvertedToken", "Stage", "convert_tokens"]
 
 #: Where a token's text came from.
-SOURCES = ("user", "phrase", "default", "char", "none")
+SOURCES = ("user", "phrase", "context", "default", "char", "none")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class ConvertedToken:
     """One converted piece: ``original`` (input[start:end]) became ``text``.
 
     ``source`` is "user" or "phrase" (a dictionary key of several characters, or a user entry),
+    "context" (a character with several candidates: the context model chose),
     "default" (a character with several candidates: the first was taken), "char" (a character
     with one candidate) or "none" (no entry: unchanged). ``candidates`` are the possible outputs,
     the chosen one first.
@@ -64,7 +68,11 @@ def _convert_char(token: ConvertedToken, layer: Layer) -> ConvertedToken:
         return token
     candidates = _dedupe([out for c in token.candidates for out in layer.chars.get(c, (c,))])
     # A character with several candidates stays a real choice through the later layers.
-    source = "default" if len(entry) > 1 or token.source == "default" else "char"
+    source = "char"
+    if token.source in ("default", "context"):
+        source = token.source
+    elif len(entry) > 1:
+        source = "default"
     return replace(token, text=candidates[0], candidates=candidates, source=source)
 
 
@@ -89,7 +97,34 @@ def _convert_run(run: list[ConvertedToken], layer: Layer) -> list[ConvertedToken
 
 
 def _in_run(token: ConvertedToken) -> bool:
-    return token.source in ("none", "char", "default")
+    return token.source in ("none", "char", "default", "context")
+
+
+def _apply_context(
+    text: str, before: dict[int, str], tokens: list[ConvertedToken], context: ContextUse
+) -> list[ConvertedToken]:
+    """Let the model choose at the characters of the layer that no phrase took.
+
+    ``before`` holds each run character as it was before the layer, by its start. The model
+    reads ``text`` with those characters (normalised when asked), as compiled.py reads it.
+    """
+    model = context.model
+    text = "".join(before.get(i, c) for i, c in enumerate(text))
+    at = [k for k, t in enumerate(tokens)
+          if _in_run(t) and t.end - t.start == 1 and before.get(t.start, "") in model.char_set]
+    if not at:
+        return tokens
+    codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    positions = np.array([tokens[k].start for k in at], dtype=np.int64)
+    classes = model.choose(codepoints, positions, context.region)
+    out = list(tokens)
+    for k, cls in zip(at, classes.tolist(), strict=True):
+        token = tokens[k]
+        row = int(model.lookup[ord(before[token.start])])
+        chosen = chr(int(model.candidates[row, cls]))
+        rest = tuple(c for c in token.candidates if c != chosen)
+        out[k] = replace(token, text=chosen, candidates=(chosen, *rest), source="context")
+    return out
 
 
 def _apply_layer(tokens: list[ConvertedToken], layer: Layer) -> list[ConvertedToken]:
@@ -109,12 +144,27 @@ def _apply_layer(tokens: list[ConvertedToken], layer: Layer) -> list[ConvertedTo
 
 
 def convert_tokens(
-    text: str, layers: Sequence[Layer]
+    text: str, layers: Sequence[Layer], context: ContextUse | None = None
 ) -> tuple[list[ConvertedToken], list[Stage]]:
-    """Run ``layers`` over ``text``; return the tokens and the text after each layer."""
+    """Run ``layers`` over ``text``; return the tokens and the text after each layer.
+
+    With ``context``, the model chooses among the candidates of the characters that layer
+    ``context.layer`` leaves open.
+    """
     tokens = [ConvertedToken(c, c, i, i + 1, "none", (c,)) for i, c in enumerate(text)]
     stages = []
-    for layer in layers:
-        tokens = _apply_layer(tokens, layer)
+    for k, layer in enumerate(layers):
+        if context is not None and k == context.layer:
+            before = {t.start: t.text for t in tokens if _in_run(t) and len(t.text) == 1}
+            # what the model reads: the text through the character maps before this layer
+            # (normalisation), user phrases not applied (compiled.py applies them last)
+            for layer_before in layers[:k]:
+                if not layer_before.final:
+                    for i, c in enumerate(text):
+                        if i not in before:
+                            before[i] = layer_before.chars.get(c, (c,))[0]
+            tokens = _apply_context(text, before, _apply_layer(tokens, layer), context)
+        else:
+            tokens = _apply_layer(tokens, layer)
         stages.append(Stage(layer.name, "".join(t.text for t in tokens)))
     return tokens, stages
