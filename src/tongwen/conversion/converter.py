@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tongwen.conversion.context import ContextUse, load_model
 from tongwen.conversion.detect import detect_script
 from tongwen.conversion.layers import Layer, get_layer, user_layer
 from tongwen.conversion.reference import ConvertedToken, Stage, convert_tokens
@@ -23,6 +22,7 @@ from tongwen.conversion.tables import parse_user_phrases, read_user_phrases
 
 if TYPE_CHECKING:
     from tongwen.conversion.compiled import CompiledScheme
+    from tongwen.conversion.context import ContextUse
 
 __all__ = ["ConvertedToken", "Converter", "Inspection", "convert"]
 
@@ -94,6 +94,8 @@ def _compile(layers: tuple[Layer, ...], context: ContextUse | None = None) -> Co
 
 @cache
 def _context_use(layer: int, region: str) -> ContextUse | None:
+    from tongwen.conversion.context import ContextUse, load_model  # numpy: on first use
+
     model = load_model("conversion")
     return None if model is None else ContextUse(layer, model, region)
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from tongwen.conversion.context import ContextUse
 from tongwen.conversion.layers import Layer
+
+if TYPE_CHECKING:  # numpy and the model load on first use, not at import
+    from tongwen.conversion.context import ContextUse
 
 __all__ = ["ConvertedToken", "Stage", "convert_tokens"]
 
@@ -114,6 +115,8 @@ def _apply_context(
           if _in_run(t) and t.end - t.start == 1 and before.get(t.start, "") in model.char_set]
     if not at:
         return tokens
+    import numpy as np
+
     codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     positions = np.array([tokens[k].start for k in at], dtype=np.int64)
     classes = model.choose(codepoints, positions, context.region)
