@@ -35,6 +35,15 @@ def test_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.decode() == "頭髮和發展\r\n裡面\n"
 
 
+def test_context_model_and_no_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Context chooses 製 in 台湾制的; --no-context takes the first form, as OpenCC does."""
+    data = "这是台湾制的产品\n".encode()
+    _, out, _ = run_cli(["convert", "--to", "tw"], data, monkeypatch)
+    assert out.decode() == "這是臺灣製的產品\n"
+    _, out, _ = run_cli(["convert", "--to", "tw", "--no-context"], data, monkeypatch)
+    assert out.decode() == "這是臺灣制的產品\n"
+
+
 def test_files_and_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("頭髮\n", encoding="utf-8")

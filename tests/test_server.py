@@ -118,6 +118,13 @@ def test_convert_s_to_tw(client: TestClient, text: str, expected: str) -> None:
     assert response.json() == {"text": expected, "from": "s", "to": "tw"}
 
 
+def test_convert_context_switch(client: TestClient) -> None:
+    body = {"text": "这是台湾制的产品", "to": "tw"}
+    assert client.post("/v1/convert", json=body).json()["text"] == "這是臺灣製的產品"
+    body["context"] = False
+    assert client.post("/v1/convert", json=body).json()["text"] == "這是臺灣制的產品"
+
+
 def test_convert_t_to_s(client: TestClient) -> None:
     response = client.post("/v1/convert", json={"text": "頭髮和發展", "to": "s", "from": "t"})
     assert response.status_code == 200, response.text
@@ -164,7 +171,7 @@ def test_converters_are_cached_per_app_and_pair() -> None:
     def rebuilt() -> None:
         raise AssertionError("the converter was built twice")
 
-    auto, detected = cache.get(("tw", "auto"), rebuilt), cache.get(("tw", "s"), rebuilt)
+    auto, detected = cache.get(("tw", "auto", True), rebuilt), cache.get(("tw", "s", True), rebuilt)
     assert auto is not detected and auto.source == "auto" and detected.source == "s"
 
 
@@ -348,9 +355,12 @@ def test_annotate_renders_and_gives_tokens(client: TestClient) -> None:
 
 
 def test_annotate_options(client: TestClient) -> None:
-    body = {"text": "长a", "format": "ruby", "style": "zhuyin", "tone": "marks"}
+    body = {"text": "省长a", "format": "ruby", "style": "zhuyin", "tone": "marks"}
     response = client.post("/v1/annotate", json=body)
-    assert response.json()["text"] == "<ruby>长<rp>(</rp><rt>ㄓㄤˇ</rt><rp>)</rp></ruby>a"
+    assert response.json()["text"] == (
+        "<ruby>省<rp>(</rp><rt>ㄕㄥˇ</rt><rp>)</rp></ruby>"
+        "<ruby>长<rp>(</rp><rt>ㄓㄤˇ</rt><rp>)</rp></ruby>a"
+    )
     response = client.post("/v1/annotate", json={"text": "不是", "sandhi": True, "chars": "不"})
     tokens = response.json()["tokens"]
     assert tokens[0]["reading"] == "bú" and tokens[1]["reading"] is None

@@ -21,7 +21,9 @@ targets (--to):  s    Simplified
                  hk   Traditional, Hong Kong standard forms (為 羣 裏 着)
                  twp  Taiwan forms and Taiwan vocabulary (软件 → 軟體, opt-in)
 
-Phrases beat characters (头发 → 頭髮, 发展 → 發展). Every character that no table converts comes
+Phrases beat characters (头发 → 頭髮, 发展 → 發展); where a simplified character still has
+several traditional forms, a context model trained on human-typed Taiwan and Hong Kong text
+chooses (--no-context: the first form, as OpenCC does). Every character that no table converts comes
 out exactly as it went in, and every line stays a line. Invalid input bytes stop the run with
 the byte offset of the first one (exit 1), unless --errors replace."""
 
@@ -56,6 +58,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--normalize", action="store_true",
                         help="map CJK compatibility ideographs to unified ones first "
                         "(off by default: nothing is normalised unless asked)")
+    parser.add_argument("--no-context", dest="context", action="store_false",
+                        help="no context model: where phrases leave a choice, take the first "
+                        "traditional form (OpenCC's behaviour)")
     parser.add_argument("--inspect", action="store_true",
                         help="instead of converting, show each stage and token of every line")
     add_io_arguments(parser)
@@ -76,7 +81,7 @@ class _LazyConverter:
                 source = tongwen.Converter(to=self.args.to).source_of(sample)
             self.converter = tongwen.Converter(
                 to=self.args.to, source=source, user_phrases=self.args.dict,
-                normalize=self.args.normalize,
+                normalize=self.args.normalize, context=self.args.context,
             )
         return self.converter
 

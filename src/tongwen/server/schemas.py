@@ -130,6 +130,11 @@ class ConvertRequest(BaseModel):
     source: Source = Field(
         default="auto", alias="from", description='Source script; "auto" detects it.'
     )
+    context: bool = Field(
+        default=True,
+        description="Let the context model choose where phrases leave several forms; false "
+        "takes the first form (OpenCC's behaviour).",
+    )
 
     @field_validator("text")
     @classmethod

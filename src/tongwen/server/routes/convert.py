@@ -24,7 +24,10 @@ def convert(body: ConvertRequest, request: Request) -> ConvertResponse:
     cache: EngineCache[tongwen.Converter] = request.app.state.converters
 
     def converter(source: str) -> tongwen.Converter:
-        return cache.get((body.to, source), lambda: tongwen.Converter(to=body.to, source=source))
+        return cache.get(
+            (body.to, source, body.context),
+            lambda: tongwen.Converter(to=body.to, source=source, context=body.context),
+        )
 
     source = converter(body.source).source_of(body.text)  # detected once, when auto
     converted = converter(source).convert(body.text)
