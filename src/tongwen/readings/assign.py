@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tongwen.readings.lexicon import ReadingLexicon
+from tongwen.readings.words import fmm, word_index
 
-__all__ = ["Choice", "Disambiguator", "assign", "segment"]
+__all__ = ["Choice", "Disambiguator", "assign", "make_choice", "segment"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,25 @@ class Choice:
     candidates: tuple[str, ...]
     word: tuple[int, int] | None = None
     confidence: float | None = None
+
+
+_new = object.__new__
+
+
+def make_choice(
+    reading: str | None,
+    source: str,
+    candidates: tuple[str, ...],
+    word: tuple[int, int] | None = None,
+    confidence: float | None = None,
+) -> Choice:
+    """``Choice(...)`` without the frozen dataclass's per-field ``__setattr__`` calls (a
+    third of the time; the annotator makes one per character). Same object, same fields."""
+    choice: Choice = _new(Choice)
+    choice.__dict__.update(
+        reading=reading, source=source, candidates=candidates, word=word, confidence=confidence
+    )
+    return choice
 
 
 class Disambiguator(Protocol):
@@ -64,6 +84,14 @@ def _word_choices(
 ) -> dict[int, Choice]:
     """Readings from words: the user's first, then the lexicon's in the gaps they leave."""
     chosen: dict[int, Choice] = {}
+    if not user:
+        index = word_index(lexicon)
+        for pid, start, end in fmm(index.matches(text)):
+            for offset, reading in enumerate(index.readings[pid]):
+                char = text[start + offset]
+                candidates = lexicon.chars.get(char, (reading,))
+                chosen[start + offset] = make_choice(reading, "phrase", candidates, (start, end))
+        return chosen
     layers = ((user, user_max, "user"), (lexicon.words, lexicon.max_word, "phrase"))
     for words, longest, source in layers:
         if not words:
@@ -99,21 +127,29 @@ def assign(
     """One Choice per character of ``text`` (simplified script gives the best readings)."""
     user = user_words or {}
     chosen = _word_choices(text, lexicon, user, max(map(len, user), default=1))
-    queries: list[tuple[int, tuple[str, ...]]] = []
+    single = word_index(lexicon).singles
+    out: list[Choice] = []
     for i, char in enumerate(text):
-        if i in chosen:
-            continue
-        candidates = lexicon.chars.get(char)
-        if candidates is None:
-            chosen[i] = Choice(None, "none", ())
-        elif len(candidates) == 1:
-            chosen[i] = Choice(candidates[0], "char", candidates)
-        else:
-            queries.append((i, candidates))
-    answers = disambiguator.choose(text, queries) if disambiguator and queries else []
-    for (i, candidates), answer in zip(queries, answers or [None] * len(queries), strict=True):
+        choice = chosen.get(i) or single.get(char)
+        if choice is None:
+            choice = single[char] = _single_choice(lexicon, char)
+        out.append(choice)
+    if disambiguator is None:
+        return out
+    queries = [(i, c.candidates) for i, c in enumerate(out) if c.source == "default"]
+    answers = disambiguator.choose(text, queries) if queries else []
+    for (i, candidates), answer in zip(queries, answers, strict=True):
         if answer is not None and answer[0] in candidates:
-            chosen[i] = Choice(answer[0], "model", candidates, confidence=answer[1])
-        else:
-            chosen[i] = Choice(candidates[0], "default", candidates)
-    return [chosen[i] for i in range(len(text))]
+            out[i] = Choice(answer[0], "model", candidates, confidence=answer[1])
+    return out
+
+
+def _single_choice(lexicon: ReadingLexicon, char: str) -> Choice:
+    """The Choice of ``char`` where no word covers it: no reading, its only one, or its
+    default (for a disambiguator to revisit). Choices are immutable: these are shared."""
+    candidates = lexicon.chars.get(char)
+    if candidates is None:
+        return Choice(None, "none", ())
+    if len(candidates) == 1:
+        return Choice(candidates[0], "char", candidates)
+    return Choice(candidates[0], "default", candidates)

@@ -16,7 +16,7 @@ from functools import cached_property
 from tongwen.readings.assign import Choice, Disambiguator
 from tongwen.readings.lexicon import ReadingLexicon
 
-__all__ = ["Chain", "NeighbourVotes"]
+__all__ = ["Chain", "NeighbourVotes", "read_with"]
 
 
 class NeighbourVotes:
@@ -84,7 +84,41 @@ class Chain:
                 answers[k] = answer
         return answers
 
+    def read(self, text: str, choices: Sequence[Choice]) -> list[Choice]:
+        """The first member's ``read`` of ``choices`` (defaults and lexicon words in one
+        pass; ``choose`` then ``revise`` when it has no ``read``), then the other members'
+        answers for the characters still on their default reading."""
+        if not self.members:
+            return list(choices)
+        head, rest = self.members[0], self.members[1:]
+        out = read_with(head, text, choices)
+        queries = [(i, c.candidates) for i, c in enumerate(out) if c.source == "default"]
+        for member in rest:
+            if not queries:
+                break
+            got = member.choose(text, queries)
+            for (i, candidates), answer in zip(queries, got, strict=True):
+                if answer is not None and answer[0] in candidates:
+                    out[i] = Choice(answer[0], "model", candidates, confidence=answer[1])
+            queries = [(i, c) for i, c in queries if out[i].source == "default"]
+        return out
+
     def revise(self, text: str, choices: Sequence[Choice]) -> list[Choice]:
         """The first member's revision of ``choices`` (unchanged when it has none)."""
         revise = getattr(self.members[0], "revise", None) if self.members else None
         return list(choices) if revise is None else revise(text, choices)
+
+
+def read_with(member: Disambiguator, text: str, choices: Sequence[Choice]) -> list[Choice]:
+    """``member.read`` if it has one, else its answers for the defaults and its revision."""
+    read = getattr(member, "read", None)
+    if read is not None:
+        return list(read(text, choices))
+    out = list(choices)
+    queries = [(i, c.candidates) for i, c in enumerate(out) if c.source == "default"]
+    answers = member.choose(text, queries) if queries else []
+    for (i, candidates), answer in zip(queries, answers, strict=True):
+        if answer is not None and answer[0] in candidates:
+            out[i] = Choice(answer[0], "model", candidates, confidence=answer[1])
+    revise = getattr(member, "revise", None)
+    return out if revise is None else list(revise(text, out))
