@@ -146,6 +146,12 @@ def test_annotate_options_rerender(page: Any) -> None:
 
 
 def test_convert(page: Any) -> None:
+    _show(page, "convert", "这是台湾制的产品")
+    assert page.locator("#result").text_content() == "這是臺灣製的產品"  # 製: by context
+    page.uncheck("#context")
+    _settle(page)
+    assert page.locator("#result").text_content() == "這是臺灣制的產品"  # the first form
+    page.check("#context")
     _show(page, "convert", "汉字")
     assert page.locator("#result").text_content() == "漢字"
     assert "source detected: s" in page.locator("#status").text_content()

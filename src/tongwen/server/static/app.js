@@ -79,7 +79,7 @@
     const m = mode();
     if (m === "convert") {
       const to = $("convert-to").value;
-      return ["v1/convert", { text, to, from: $("convert-from").value }];
+      return ["v1/convert", { text, to, from: $("convert-from").value, context: $("context").checked }];
     }
     if (m === "repair") return ["v1/clean", { text, to: $("clean-to").value }];
     const body = {
