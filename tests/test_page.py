@@ -33,6 +33,7 @@ class _Selects(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.options: dict[str, list[str]] = {}
+        self.copies: dict[str, str] = {}
         self._current: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -40,6 +41,8 @@ class _Selects(HTMLParser):
         if tag == "select":
             self._current = values.get("id") or ""
             self.options[self._current] = []
+            if values.get("data-options-from"):  # app.js appends that select's options
+                self.copies[self._current] = values["data-options-from"] or ""
         elif tag == "option" and self._current is not None:
             self.options[self._current].append(values.get("value") or "")
 
@@ -81,6 +84,8 @@ def test_index_is_html_and_references_its_assets(client: TestClient) -> None:
 def test_page_options_are_the_engine_options(client: TestClient) -> None:
     selects = _Selects()
     selects.feed(client.get("/").text)
+    for target, source in selects.copies.items():
+        selects.options[target] += selects.options[source]
     assert selects.options == {
         "convert-to": list(TARGETS),
         "convert-from": list(SOURCES),

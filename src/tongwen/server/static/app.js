@@ -483,7 +483,18 @@
     }
   }
 
+  /** Each <select data-options-from="id"> gets copies of that select's options after its own
+   *  (not selected: its own first option stays the default). */
+  function copyOptions() {
+    for (const select of document.querySelectorAll("select[data-options-from]")) {
+      for (const option of $(select.dataset.optionsFrom).options) {
+        select.add(new Option(option.textContent, option.value));
+      }
+    }
+  }
+
   function init() {
+    copyOptions();
     const form = $("form");
     form.addEventListener("submit", (event) => { event.preventDefault(); update(); });
     $("text").addEventListener("input", () => { updateCount(); schedule(); });
