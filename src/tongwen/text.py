@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-__all__ = ["HAN_RANGES", "HAN_RE", "han_count", "is_han"]
+if TYPE_CHECKING:  # numpy loads on first use, not when tongwen is imported
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["HAN_RANGES", "HAN_RE", "code_points", "han_count", "is_han"]
 
 #: Code-point ranges tongwen treats as Han: radicals, the ideographic iteration marks,
 #: CJK Unified Ideographs and Extensions A-H, and the Compatibility Ideographs.
@@ -51,3 +56,10 @@ def han_count(text: str) -> int:
         if lead in data:
             count += len(pattern.findall(data))
     return count
+
+
+def code_points(text: str) -> npt.NDArray[np.uint32]:
+    """The code points of ``text`` as a read-only uint32 array (lone surrogates included)."""
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

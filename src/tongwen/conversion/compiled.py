@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from tongwen.conversion.context import ContextUse
 from tongwen.conversion.layers import Layer
+from tongwen.text import code_points
 
 __all__ = ["CompiledScheme", "char_map"]
 
@@ -31,8 +32,7 @@ SHORT_TEXT = 256
 
 
 def _codepoints(text: str) -> U32:
-    data = text.encode("utf-32-le", "surrogatepass")
-    codepoints: U32 = np.frombuffer(data, dtype=np.uint32).copy()
+    codepoints: U32 = code_points(text).copy()  # writable: the layers rewrite it in place
     return codepoints
 
 

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tongwen.text import code_points
+
 __all__ = ["FEATURE_VERSION", "ContextModel", "ContextUse", "features", "load_model"]
 
 U32 = npt.NDArray[np.uint32]
@@ -159,7 +161,7 @@ class ContextModel:
         """The chosen candidate's code point at each of ``positions`` of ``text`` (a string):
         the same answers as ``choose``, in plain Python when there are few."""
         if len(positions) > FEW:
-            cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            cps = code_points(text)
             classes = self.choose(cps, np.array(positions, dtype=np.int64), region).tolist()
         else:
             regions = (0,) if region == "shared" else (0, REGIONS[region])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tongwen.conversion.layers import Layer
+from tongwen.text import code_points
 
 if TYPE_CHECKING:  # numpy and the model load on first use, not at import
     from tongwen.conversion.context import ContextUse
@@ -117,7 +118,7 @@ def _apply_context(
         return tokens
     import numpy as np
 
-    codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codepoints = code_points(text)
     positions = np.array([tokens[k].start for k in at], dtype=np.int64)
     classes = model.choose(codepoints, positions, context.region)
     out = list(tokens)

@@ -41,6 +41,7 @@ from tongwen.readings.agreement import (
 )
 from tongwen.readings.hashing import SLOT, mix, splitmix
 from tongwen.readings.words import Match
+from tongwen.text import code_points
 
 __all__ = ["MAX_COVER", "N_PRIOR", "TextFeatures", "encode_text"]
 
@@ -233,7 +234,7 @@ def encode_text(
     walk, *edges = _walk(text, matches, readings, targets, infos, first)
     _heads(walk, targets, infos, fmm, (edges[0], edges[1]))
 
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    codes = code_points(text).astype(np.uint64)
     padded = np.concatenate([_PAD[:WINDOW], codes, _PAD[WINDOW:]])
     head = np.array(walk.head, np.uint64).reshape(k, 3)
     window = padded[np.array(targets, np.int64)[:, None] + _SPAN] @ _FORMS

@@ -11,7 +11,7 @@ import threading
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from tongwen.text import HAN_RANGES
+from tongwen.text import HAN_RANGES, code_points
 
 if TYPE_CHECKING:  # numpy loads on first use, not when tongwen is imported
     import numpy as np
@@ -44,19 +44,13 @@ def _classes() -> tuple[np.ndarray, np.ndarray]:
     return table, table.copy()
 
 
-def _code_points(text: str) -> np.ndarray:
-    import numpy as np
-
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def count_classes(text: str, marked: str) -> ClassCounts:
     """How many characters of ``text`` are Han, script-specific, and among the characters
     of ``marked`` (repeats allowed)."""
     import numpy as np
 
     table, unmarked = _classes()
-    marks, cps = _code_points(marked), _code_points(text)
+    marks, cps = code_points(marked), code_points(text)
     with _LOCK:
         table.put(marks, unmarked.take(marks) | _MARKED)
         n = np.bincount(table.take(cps), minlength=8).tolist()

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
+from tongwen.text import code_points
+
 if TYPE_CHECKING:  # numpy loads on first use
     import numpy as np
 
@@ -111,8 +113,7 @@ def costs(text: str) -> dict[str, int]:
     """How many characters of ``text`` count against each hypothesis (one numpy pass)."""
     import numpy as np
 
-    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    marks = _against().take(code_points)
+    marks = _against().take(code_points(text))
     return {h: int(np.count_nonzero(marks & (1 << bit))) for bit, h in enumerate(hypotheses())}
 
 
