@@ -89,3 +89,12 @@ def test_overrides_have_reasons() -> None:
             if line.strip() and not line.startswith("#"):
                 key, values, reason = line.split("\t")
                 assert key and values and reason.strip(), line
+
+
+def test_context_model_runs_only_where_the_schemes_say() -> None:
+    """The schemes name the context model's region; only Simplified to Traditional uses it."""
+    contexts = {name: get_scheme(name).context for name in scheme_names()}
+    assert {name for name, region in contexts.items() if region} == {
+        "s2t", "s2tw", "s2hk", "s2twp"
+    }
+    assert contexts["s2hk"] == "hk" and contexts["s2tw"] == "shared"

@@ -31,6 +31,7 @@ SHARED = ROOT.parent / "shared" / "data"
 DATA_VERSION = "2026.11.1"
 
 sys.path.insert(0, str(ROOT / "src"))
+from tongwen.conversion.context import REGIONS as CONTEXT_REGIONS  # noqa: E402
 from tongwen.text import is_han  # noqa: E402  (pure function, no package data needed)
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -151,6 +152,8 @@ def check_schemes(spec: dict[str, object], tables: dict[str, Table]) -> dict[str
             for table in layer:
                 if table not in tables:
                     raise SystemExit(f"scheme {name} names unknown table {table}")
+        if scheme.get("context", "shared") not in CONTEXT_REGIONS:
+            raise SystemExit(f"scheme {name}: context must be one of {CONTEXT_REGIONS}")
     routes = spec["routes"]
     assert isinstance(routes, dict)
     for pair, scheme_name in routes.items():

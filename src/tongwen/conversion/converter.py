@@ -69,10 +69,6 @@ class _Plan:
     context: ContextUse | None = None  # the model, at its index in ``layers``
 
 
-#: Schemes whose first layer leaves choices to the context model, and the model's region.
-CONTEXT_SCHEMES = {"s2t": "shared", "s2tw": "shared", "s2twp": "shared", "s2hk": "hk"}
-
-
 @cache
 def _shared_compiled(
     scheme: str | None, layers: tuple[Layer, ...], context: ContextUse | None
@@ -159,9 +155,8 @@ class Converter:
                 layers.append(self._user)
             use = None
             if scheme is not None:
-                region = CONTEXT_SCHEMES.get(scheme.name)
-                if self.context and region is not None:
-                    use = _context_use(len(layers), region)
+                if self.context and scheme.context is not None:
+                    use = _context_use(len(layers), scheme.context)
                 layers += [get_layer(tables) for tables in scheme.layers]
             plan = self._plans[source] = _Plan(source, scheme, tuple(layers), use)
         return plan

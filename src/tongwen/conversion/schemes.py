@@ -38,11 +38,13 @@ SCRIPTS: tuple[str, ...] = ("s", "t", "tw", "hk")
 
 @dataclass(frozen=True)
 class Scheme:
-    """A named conversion: ``layers`` are tuples of table names, applied in order."""
+    """A named conversion: ``layers`` are tuples of table names, applied in order;
+    ``context`` is the context model's region for the first layer's choices (None: none)."""
 
     name: str
     description: str
     layers: tuple[tuple[str, ...], ...]
+    context: str | None = None
 
 
 @cache
@@ -54,7 +56,9 @@ def _spec() -> dict[str, Any]:
 
 def _scheme(name: str, raw: dict[str, Any]) -> Scheme:
     layers = tuple(tuple(layer) for layer in raw["layers"])
-    return Scheme(name, str(raw.get("description", name)), layers)
+    context = raw.get("context")
+    return Scheme(name, str(raw.get("description", name)), layers,
+                  None if context is None else str(context))
 
 
 def scheme_names() -> tuple[str, ...]:
