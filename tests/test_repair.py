@@ -15,7 +15,7 @@ from tongwen.repair import generate as g
 from tongwen.repair import reference
 from tongwen.repair.counts import count_classes
 from tongwen.repair.detect import script_specific
-from tongwen.repair.gbk import _plausibility, _Scorer, repair_line
+from tongwen.repair.gbk import repair_line
 from tongwen.repair.scan import scan
 from tongwen.repair.strip import ANNOTATION, reading_fits, strip
 from tongwen.text import han_count
@@ -173,12 +173,6 @@ def test_scan_finds_the_annotations_and_strips_them(text: str) -> None:
 @given(line=TRICKY.map(lambda t: t.replace("\n", "")))
 def test_line_repair_agrees_with_the_reference(line: str) -> None:
     assert repair_line(line, reading_fits) == reference.repair_line(line, reading_fits)
-
-
-@settings(max_examples=500, deadline=None)
-@given(byte=st.integers(0x40, 0xFE), following=st.binary(max_size=12))
-def test_shared_plausibility_is_the_plain_one(byte: int, following: bytes) -> None:
-    assert _Scorer(following)(byte) == _plausibility(bytes((byte,)) + following)
 
 
 @settings(max_examples=200, deadline=None)

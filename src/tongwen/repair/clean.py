@@ -5,33 +5,42 @@ A document that detection does not find polluted comes back exactly as it was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
-from functools import cache
+from functools import cache, partial
 
 from tongwen.conversion.converter import Converter
 from tongwen.errors import UnknownSchemeError
 from tongwen.repair.detect import detect_scan
-from tongwen.repair.gbk import GARBLE, repair_units, units
+from tongwen.repair.gbk import GARBLE, LONE, repair_units, units
 from tongwen.repair.restore import ALREADY_SIMPLIFIED, hypothesis, restore
 from tongwen.repair.result import Cleaned
+from tongwen.repair.scan import Scan
 from tongwen.repair.strip import reading_fits, strip
 
-__all__ = ["clean", "to_simplified"]
+__all__ = ["clean", "in_page_script", "to_simplified"]
 
 CLEAN_TARGETS = ("keep", "s")
+_UNKNOWN_READINGS = re.compile(f"{GARBLE.pattern}|{LONE.pattern}")
 
 
-def _repair_garbles(stripped: str, preferred: Collection[str]) -> tuple[str, int, list[int]]:
-    """``stripped`` (a text without its pasted readings) with the lines that have garbles
-    repaired at the byte level, how many garbles were repaired, and the numbers of the
-    repaired lines in it."""
+def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
+    """``found.stripped`` (``text`` without its pasted readings) with the lines that have
+    garbles repaired at the byte level, how many garbles were repaired, and the numbers of the
+    repaired lines in it. The page's annotated characters are likely on the site's list; a
+    repair that, polluted again with them, gives the line as it came is preferred."""
     out: list[str] = []
     repaired: list[int] = []
     garbles = 0
-    for line in stripped.split("\n"):
+    site: dict[str, str] = {}
+    for char, reading in zip(found.chars, found.readings, strict=True):
+        site.setdefault(char, reading)  # the first reading of each character, in order
+    preferred = frozenset(site)
+    for line, raw in zip(found.stripped.split("\n"), text.split("\n"), strict=True):
         fixed = None
         if "?" in line and GARBLE.search(line):
-            fixed = repair_units(units(line), reading_fits, preferred)
+            fixed = repair_units(units(line), reading_fits, preferred,
+                                 partial(_explains, raw, _garbles_first(line, site)))
         if fixed is None:
             out.append(line)
             continue
@@ -44,6 +53,21 @@ def _repair_garbles(stripped: str, preferred: Collection[str]) -> tuple[str, int
     return "\n".join(out), garbles, repaired
 
 
+def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
+    """``site`` with the characters read as a garble of ``line`` reads first: the polluter
+    pasted their readings before the readings of characters whose bytes they broke."""
+    garbled = {reading for found in _UNKNOWN_READINGS.findall(line) for reading in found}
+    first = {c: r for c, r in site.items() if r in garbled}
+    return first | site
+
+
+def _explains(line: str, site: dict[str, str], text: str) -> bool:
+    """Whether ``text`` polluted with the ``site`` characters and readings gives ``line``."""
+    from tongwen.repair.generate import pollute
+
+    return pollute(text, site_chars=list(site), readings=site, convert=False) == line
+
+
 @cache
 def _to_simplified() -> Converter:
     """Taiwan forms back to Simplified, with phrases, as a cleaner converts."""
@@ -53,11 +77,23 @@ def _to_simplified() -> Converter:
 def to_simplified(text: str, repaired: Collection[int] = ()) -> str:
     """``text`` (stripped and repaired) back in Simplified: through the inverse of the
     polluter's character table (``restore``); a page a cleaner has converted already stays as
-    it is, except the lines rebuilt from their bytes (``repaired``), which come back as the
-    polluter wrote them and are converted as the cleaner converted the rest."""
+    it is, except the lines rebuilt from their bytes (:func:`in_page_script`)."""
     found = hypothesis(text)
     if found != ALREADY_SIMPLIFIED:
         return restore(text, found)
+    return _simplify_lines(text, repaired)
+
+
+def in_page_script(text: str, repaired: Collection[int]) -> str:
+    """``text`` (stripped and repaired) with its rebuilt lines (``repaired``) in the page's
+    script: they come back as the polluter wrote them, so on a page a cleaner has converted
+    already they are converted as the cleaner converted the rest."""
+    if not repaired or hypothesis(text) != ALREADY_SIMPLIFIED:
+        return text
+    return _simplify_lines(text, repaired)
+
+
+def _simplify_lines(text: str, repaired: Collection[int]) -> str:
     if not repaired:
         return text
     lines = text.split("\n")
@@ -68,7 +104,9 @@ def to_simplified(text: str, repaired: Collection[int] = ()) -> str:
 
 def clean(text: str, to: str = "keep") -> Cleaned:
     """``text`` without pasted readings and garbles; ``to="s"`` also converts it back to
-    Simplified (:func:`to_simplified`). Text that is not polluted is returned unchanged."""
+    Simplified (:func:`to_simplified`), ``to="keep"`` keeps the page's script (lines rebuilt
+    from their bytes included: :func:`in_page_script`). Text that is not polluted is returned
+    unchanged."""
     if to not in CLEAN_TARGETS:
         raise UnknownSchemeError(f"unknown target {to!r}; choose one of {', '.join(CLEAN_TARGETS)}")
     detection, found = detect_scan(text)
@@ -77,11 +115,13 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     out, repaired = found.stripped, 0
     lines: list[int] = []
     if detection.garbles:
-        out, repaired, lines = _repair_garbles(out, frozenset(found.chars))
+        out, repaired, lines = _repair_garbles(text, found)
     converted = False
     if to == "s":
         simplified = to_simplified(out, lines)
         converted = simplified != out
         out = simplified
+    else:
+        out = in_page_script(out, lines)
     return Cleaned(out, detection, stripped=detection.annotations, repaired=repaired,
                    converted=converted)

@@ -14,14 +14,17 @@ The bytes then decode, in step again, to the page as it was before the readings 
 
 from __future__ import annotations
 
-import heapq
+import codecs
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from tongwen.readings.lexicon import char_ranks
-from tongwen.repair.strip import PINYIN, simplified_forms, strip
+from tongwen.repair.strip import PINYIN, strip
+
+if TYPE_CHECKING:
+    from tongwen.repair.charlm import CharLM
 
 __all__ = ["GARBLE", "LONE", "Lost", "Unknown", "repair_line", "repair_units", "units"]
 
@@ -30,10 +33,6 @@ GARBLE = re.compile(f"\\?({PINYIN})\\)")
 #: A lone byte read as '?', followed by the reading inserted after it: '?(gè)'.
 LONE = re.compile(f"\\?\\(({PINYIN})\\)")
 _UNKNOWN = re.compile(f"{GARBLE.pattern}|{LONE.pattern}")
-#: The bytes after an unknown one that judge it: up to this many characters ...
-FOLLOWING_CHARS = 8
-#: ... and this many bytes.
-FOLLOWING_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,8 @@ class Unknown:
 @dataclass(frozen=True)
 class Lost:
     """A bare '?' after a garble: the decoder, out of step since the garble, read the second
-    byte of a character and the line break after it as one bad pair, and lost both. The
-    character is solved from the byte before it and its neighbours (:func:`_lost_score`)."""
-
-
-#: The byte a :class:`Lost` pair is taken to have swallowed after its character.
-LINE_BREAK = 0x0A
+    byte of a character and the byte after it (a line break, other ASCII, or the lead byte of
+    the next character) as one bad pair, and lost both (:func:`_lost_pairs`)."""
 
 #: A line's units: text (inserted readings removed) and the unknown bytes between.
 Units = Sequence["str | Unknown | Lost"]
@@ -77,38 +72,6 @@ def units(stripped: str) -> list[str | Unknown | Lost]:
         if i + 1 < len(parts):
             out.append(Unknown(parts[i + 1] or parts[i + 2]))
     return out
-
-
-def _following(found: Units, i: int) -> bytes:
-    """The bytes of the characters after unit ``i`` (the next ``FOLLOWING_CHARS`` units of
-    one character each, unknown ones counted but given no bytes), at most FOLLOWING_BYTES."""
-    pieces, room = [], FOLLOWING_CHARS
-    for unit in found[i + 1 :]:
-        if room <= 0:
-            break
-        if not isinstance(unit, str):
-            room -= 1
-            continue
-        pieces.append(unit[:room])
-        room -= len(pieces[-1])
-    return "".join(pieces).encode("gbk")[:FOLLOWING_BYTES]
-
-
-@cache
-def _frequent() -> frozenset[str]:
-    """Characters whose simplified form is ranked (frequent in either script)."""
-    ranks, simplified = char_ranks(), simplified_forms()
-    return frozenset(
-        {c for c in ranks if c not in simplified}
-        | {t for t, s in simplified.items() if s in ranks}
-    )
-
-
-def _plausibility(data: bytes) -> int:
-    """How many characters of ``data`` decode to frequent characters (either script), less
-    three for each byte pair that does not decode at all."""
-    text = data.decode("gbk", errors="replace")
-    return sum(map(_frequent().__contains__, text)) - 3 * text.count("\ufffd")
 
 
 @lru_cache(maxsize=256)
@@ -137,32 +100,6 @@ def _pair(lead: int, trail: int) -> str | None:
     return char if len(char) == 1 else None
 
 
-class _Scorer:
-    """``_plausibility(bytes((byte,)) + following)`` for many bytes, sharing the decoding of
-    ``following``: after an ASCII byte it decodes whole; after a byte that pairs with its
-    first byte, from its second byte on (GBK decodes in step from any character boundary)."""
-
-    def __init__(self, following: bytes) -> None:
-        self.following = following
-        self.after_ascii = _plausibility(following)
-        self.after_pair = _plausibility(following[1:]) if following else 0
-        self.memo: dict[int, int] = {}
-
-    def __call__(self, byte: int) -> int:
-        score = self.memo.get(byte)
-        if score is None:
-            score = self.memo[byte] = self._score(byte)
-        return score
-
-    def _score(self, byte: int) -> int:
-        if byte < 0x80:
-            return (chr(byte) in _frequent()) + self.after_ascii
-        char = _pair(byte, self.following[0]) if self.following else None
-        if char is None:
-            return _plausibility(bytes((byte,)) + self.following)
-        return (char in _frequent()) + self.after_pair
-
-
 @lru_cache(maxsize=1 << 14)
 def _candidates(
     previous: int, reading: str, fits: Callable[[str, str], bool]
@@ -172,194 +109,211 @@ def _candidates(
     return tuple((b, char) for b, char in _characters_after(previous) if fits(char, reading))
 
 
-@cache
-def _bigrams() -> frozenset[str]:
-    """Two characters that stand next to each other in a word of tongwen's lexicon."""
-    from tongwen.readings.lexicon import load_lexicon
-
-    return frozenset(w[k : k + 2] for w in load_lexicon().words for k in range(len(w) - 1))
+#: The bytes a :class:`Lost` pair may have swallowed after its character's second byte, when
+#: that was no lead byte: a line break first, then one of each kind the model tells apart
+#: (digits read as one, Latin letters as one: the repair writes the first of each).
+_ASCII_AFTER = b"\n 0a,.:;!?()%-/\"'"
 
 
-#: Punctuation likely at the end of a line, and inside one.
-_LINE_END = frozenset("。！？」』”）…；：")
-_INSIDE = frozenset("，、：；“”「」《》（）")
-
-
-def _lost_score(before: str, char: str, line_end: bool) -> int:
-    """How likely ``char`` is after ``before`` (the character decoded before it), at the end
-    of a line or inside one: four for a pair in a lexicon word (compared in Simplified), two
-    for a frequent character or fitting punctuation."""
-    simplified = simplified_forms()
-    pair = simplified.get(before, before) + simplified.get(char, char)
-    punctuation = _LINE_END if line_end else _INSIDE
-    return (4 * (pair in _bigrams()) + 2 * (char in _frequent() or char in punctuation)
-            + (line_end and char == "。"))
+@lru_cache(maxsize=1 << 12)
+def _lost_groups(previous: int, following: int | None, open_end: bool
+                 ) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
+    """The ways a :class:`Lost` unit after ``previous`` (a lead byte) may be filled, as
+    ``(byte, character, next bytes)``: the second byte of a character, either 0x80 (no lead
+    byte: read as '?' alone) or from 0x81 on and then a byte it makes no character with:
+    ASCII (the decoder back in step), or a lead byte that makes a character with
+    ``following`` (the byte after the '?'; the decoder still out of step). With ``open_end``
+    (another unknown unit comes next) that lead byte is left to it."""
+    found: list[tuple[int, str, tuple[bytes, ...]]] = []
+    for byte, char in _characters_after(previous):
+        if byte < 0x80:
+            continue
+        if byte == 0x80:  # no lead byte: the decoder took it alone, and is back in step
+            found.append((byte, char, (b"",)))
+            continue
+        if open_end:
+            found.append((byte, char, (b"",)))
+            continue
+        after = [bytes((a,)) for a in _ASCII_AFTER if _pair(byte, a) is None]
+        if following is not None:
+            after += [bytes((lead,)) for lead in range(0x81, 0xFF)
+                      if _pair(byte, lead) is None and _pair(lead, following) is not None]
+        found.append((byte, char, tuple(after)))
+    return tuple(found)
 
 
 @lru_cache(maxsize=256)
-def _bad_after(byte: int) -> tuple[int, ...]:
-    """The lead bytes that make no character after ``byte``: the decoder read ``byte`` (a
-    character's second byte, out of step) and such a lead byte as one bad pair, '?'."""
-    return tuple(y for y in range(0x81, 0xFF) if _pair(byte, y) is None)
-
-
-@lru_cache(maxsize=64)
-def _best_leads(following: bytes) -> dict[int, list[tuple[int, int]]]:
-    """For each byte after which some lead byte makes no character, the best two such lead
-    bytes as ``(-score, lead)``: the score is ``_plausibility`` of ``following`` read in step
-    after the lead byte (only lead bytes that pair with ``following[0]`` count). The lead
-    byte and ``following[0]`` make one character and the rest decodes the same after any, so
-    the score is the rest's plus one when that character is frequent."""
-    if not following:
-        return {}
-    rest, frequent = _plausibility(following[1:]), _frequent()
-    pairs = {lead: _pair(lead, following[0]) for lead in range(0x81, 0xFF)}
-    best = {}
-    for byte in _with_bad_leads():
-        scored: list[tuple[int, int]] = []
-        plain: list[tuple[int, int]] = []
-        for lead in _bad_after(byte):  # ascending: the first two of each kind are the best
-            char = pairs[lead]
-            if char is None:
-                continue
-            if char in frequent:
-                scored.append((-rest - 1, lead))
-                if len(scored) == 2:
-                    break
-            elif len(plain) < 2:
-                plain.append((-rest, lead))
-        if scored or plain:
-            best[byte] = (scored + plain)[:2]
-    return best
-
-
-@cache
-def _with_bad_leads() -> tuple[int, ...]:
-    """The bytes after which some lead byte makes no character (few: GBK's empty rows)."""
-    return tuple(byte for byte in range(0x81, 0xFF) if _bad_after(byte))
-
-
-@lru_cache(maxsize=1024)
-def _lost_chars(previous: int, before: str) -> tuple[tuple[int, int, int], ...]:
-    """``(byte, score at a line end, score inside a line)`` (:func:`_lost_score`) for each
-    character made by ``previous`` and a second byte from 0x81 up, after ``before``."""
-    return tuple((byte, _lost_score(before, char, True), _lost_score(before, char, False))
-                 for byte, char in _characters_after(previous) if byte >= 0x81)
-
-
-def lost_options(previous: int, before: str, following: bytes) -> list[tuple[int, int, int]]:
-    """The best two ``(score, byte, next byte)`` of the ways a :class:`Lost` pair after
-    ``previous`` (a lead byte; ``before``: the character decoded before it) may be filled,
-    best first (ties in byte order): the second byte of a character and :data:`LINE_BREAK`,
-    the decoder back in step on ``following``; or the second byte of a character and the lead
-    byte of the next, the two no character together (a full-width comma, a3 ac, and any lead
-    byte after it), the decoder still out of step on ``following``. Score: :func:`_lost_score`
-    of the character plus the plausibility of what follows (``_plausibility``). Two are
-    enough: the callers take the best, unless the second ties with it."""
-    after_break = _plausibility(following)
-    leads = _best_leads(following)
-    ranked = []  # (-score, byte, next byte): the smallest are the best
-    for byte, at_end, inside in _lost_chars(previous, before):
-        ranked.append((-at_end - after_break, byte, LINE_BREAK))
-        for negative, lead in leads.get(byte, ()):
-            ranked.append((negative - inside, byte, lead))
-    return [(-negative, byte, after) for negative, byte, after in heapq.nsmallest(2, ranked)]
+def _open_leads(byte: int) -> tuple[int, ...]:
+    """The lead bytes a :class:`Lost` pair with ``byte`` first may have swallowed and left
+    open: they make no character with ``byte`` and some character with a byte from 0x81."""
+    return tuple(lead for lead in range(0x81, 0xFF) if _pair(byte, lead) is None
+                 and any(b >= 0x81 for b, _ in _characters_after(lead)))
 
 
 #: How many partial byte streams the search keeps.
 BEAM = 8
+#: How many characters of text after an unknown unit judge it (up to the next unknown one).
+FOLLOWING_CHARS = 12
+#: How many options' first bytes are scored whole at most (see ``_step``).
+SHORTLIST = 24
+#: How many characters before an unknown unit are scored with each option.
+CONTEXT_CHARS = 4
+#: The log-probability bonus of a garbled character the page annotates elsewhere.
+PREFERRED_BONUS = 2.0
 
 
-#: The bytes chosen so far for a line's unknown bytes, one per unknown.
-Choice = tuple[int, ...]
+#: Options for an unknown unit: ``(first bytes, the character they complete or "", the bytes
+#: that may follow them, bonus)``.
+Options = list[tuple[bytes, str, tuple[bytes, ...], float]]
 
 
-def _solve(beam: list[Choice], before: int | None, reading: str,
-           following: Callable[[], bytes], fits: Callable[[str, str], bool],
-           preferred: Collection[str]) -> list[Choice]:
-    """The beam after one more unknown byte: each choice extended by each byte that, after
-    the byte before it (``before``, or the choice's last byte when None), makes a character
-    read ``reading``; the best ``BEAM`` kept, by the plausibility of the byte and the
-    ``following()`` bytes, plus one for a preferred character (ties keep their order)."""
-    options = [(choice, byte, char) for choice in beam
-               if (previous := before if before is not None else choice[-1] if choice else None)
-               is not None
-               for byte, char in _candidates(previous, reading, fits)]
-    if len(options) <= 1:  # nothing to rank
-        return [(*choice, byte) for choice, byte, _ in options]
-    plausibility = _Scorer(following())
-    scored = [(-(plausibility(byte) + (char in preferred)), k, (*choice, byte))
-              for k, (choice, byte, char) in enumerate(options)]
-    return [choice for _, _, choice in sorted(scored)[:BEAM]]
-
-
-def _solve_lost(beam: list[Choice], before: int | None, prefix: Callable[[Choice], bytes],
-                following: Callable[[], bytes]) -> list[Choice] | None:
-    """The beam after a :class:`Lost` pair: each choice extended by its best option
-    (:func:`lost_options`). None when the best two options of the first choice tie: a wrong
-    character is worse than a '?' left in place."""
-    out: list[Choice] = []
-    for rank, choice in enumerate(beam):
-        previous = before if before is not None else choice[-1] if choice else None
-        if previous is None or previous < 0x81:
-            continue
-        head = prefix(choice)[:-1].decode("gbk", errors="replace")
-        options = lost_options(previous, head[-1] if head else "", following())
-        if not options:
-            continue
-        if rank == 0 and len(options) > 1 and options[0][0] == options[1][0]:
-            return None
-        out.append((*choice, options[0][1], options[0][2]))
-    return out[:BEAM]
-
-
-def _assemble(encoded: Sequence[bytes | Unknown | Lost], choice: Choice) -> bytes:
-    """The line's bytes with the chosen byte in place of each unknown one (two for a lost
-    pair)."""
-    chosen = iter(choice)
-    out = []
-    for unit in encoded:
+def _options(unit: Unknown | Lost, previous: int, following: bytes, open_end: bool,
+             pending: bool, split: bool, fits: Callable[[str, str], bool],
+             preferred: Collection[str]) -> Options:
+    """The bytes that may fill ``unit`` after the byte ``previous``, with their bonus: for an
+    :class:`Unknown`, a byte making a character read as its reading (a preferred one earns
+    :data:`PREFERRED_BONUS`); for a :class:`Lost` pair, :func:`_lost_groups` whose character
+    is no preferred one (the polluter would have annotated it), unless a reading was pasted
+    between its two bytes (``split``: the unit before was an :class:`Unknown`). When the unit
+    before was a :class:`Lost` pair that left its lead byte open (``pending``), that byte
+    comes first."""
+    out: Options = []
+    for lead in _open_leads(previous) if pending else (None,):
+        before, head = (previous, b"") if lead is None else (lead, bytes((lead,)))
         if isinstance(unit, Unknown):
-            out.append(bytes((next(chosen),)))
-        elif isinstance(unit, Lost):
-            out.append(bytes((next(chosen), next(chosen))))
-        else:
-            out.append(unit)
-    return b"".join(out)
+            out += [(head + bytes((byte,)), "", (b"",), PREFERRED_BONUS * (char in preferred))
+                    for byte, char in _candidates(before, unit.reading, fits)]
+            continue
+        groups = _lost_groups(before, following[0] if following else None, open_end)
+        out += [(head + bytes((byte,)), char, after, 0.0) for byte, char, after in groups
+                if split or char not in preferred]
+    return out
+
+
+def _following(encoded: Sequence[bytes | Unknown | Lost], i: int) -> bytes:
+    """The bytes of the text after unit ``i`` up to the next unknown unit, at most
+    :data:`FOLLOWING_CHARS` characters of it."""
+    pieces = []
+    for unit in encoded[i + 1 :]:
+        if not isinstance(unit, bytes):
+            break
+        pieces.append(unit)
+    text = b"".join(pieces)
+    return text[: 2 * FOLLOWING_CHARS]
+
+
+@cache
+def _page_model() -> CharLM:
+    """The character model, reading as impossible the characters that every polluter's table
+    converts (a page converted by character holds none of them)."""
+    from tongwen.repair.charlm import load_charlm
+    from tongwen.repair.generate import TABLES, conversion_table
+
+    converted = set.intersection(*({s for s, t in conversion_table(table).items() if s != t}
+                                   for table in TABLES))
+    return load_charlm().reading_as_bad_pairs(converted)
+
+
+def _decode(data: bytes) -> str:
+    """``data`` read as the polluter's decoder reads it (a lead byte 0x81-0xFE always takes
+    two bytes), with :data:`~tongwen.repair.charlm.BAD` for each pair that is no character;
+    a lead byte at the very end (its character cut off by the window) is left out."""
+    return data.decode("gbk", _BAD_PAIRS)
+
+
+def _bad_pairs(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    data, start = error.object, error.start
+    lead = 0x81 <= data[start] <= 0xFE
+    if lead and start == len(data) - 1:
+        return "", len(data)
+    return "\ufffd", min(len(data), start + (2 if lead else 1))
+
+
+_BAD_PAIRS = "tongwen-gbk-bad-pairs"
+codecs.register_error(_BAD_PAIRS, _bad_pairs)
+
+
+def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:
+    """Where the last ``chars`` characters of ``data`` start, as the polluter's decoder reads
+    it from the start (a lead byte 0x81-0xFE always takes two bytes, any other byte one)."""
+    starts, i = [], 0
+    while i < len(data):
+        starts.append(i)
+        i += 2 if 0x81 <= data[i] <= 0xFE else 1
+    return starts[-chars] if len(starts) >= chars else 0
+
+
+def _step(beam: list[bytes], unit: Unknown | Lost, following: bytes, model: CharLM,
+          fits: Callable[[str, str], bool], preferred: Collection[str],
+          open_end: bool = False, pending: bool = False, split: bool = False) -> list[bytes]:
+    """The best ``BEAM`` byte streams after ``unit``: each stream in ``beam`` extended by each
+    of its options (:func:`_options`). A stream's score: the model's score of its text up to
+    its last few characters, plus that of those characters, the option and ``following``
+    (the text after the unit), plus the option's bonus. When there are more than
+    :data:`SHORTLIST` options, only those whose first bytes are among the ``SHORTLIST`` best
+    (judged by the text up to them) are scored whole. ``open_end``, ``pending`` and
+    ``split``: see :func:`_options`."""
+    groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam) if prefix
+              for first, char, rests, gain in _options(unit, prefix[-1], following, open_end,
+                                                       pending, split, fits, preferred)]
+    if not groups:
+        return []
+    starts = [_tail_start(prefix) for prefix in beam]
+    if isinstance(unit, Lost) and sum(len(g[3]) for g in groups) > SHORTLIST:
+        # The text up to the first bytes: the stream's last characters (less a lead byte
+        # left open at its end, which the first bytes complete), then their character.
+        tails = [_decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
+                 for k in range(len(beam))]
+        local = model.score([tails[k] + char for k, _, char, _, _ in groups])
+        local += [g[4] for g in groups]
+        groups = [groups[i] for i in sorted(range(len(groups)), key=lambda i: -local[i])
+                  [:SHORTLIST]]
+    grown = [(k, first + rest, gain) for k, first, _, rests, gain in groups for rest in rests]
+    committed = model.score([_decode(beam[k][: starts[k]]) for k in range(len(beam))])
+    scores = model.score([_decode(beam[k][starts[k]:] + extra + following)
+                          for k, extra, _ in grown])
+    scores += [committed[k] + gain for k, _, gain in grown]
+    order = sorted(range(len(grown)), key=lambda i: -scores[i])[:BEAM]
+    return [beam[grown[i][0]] + grown[i][1] for i in order]
 
 
 def repair_units(
-    found: Units, fits: Callable[[str, str], bool], preferred: Collection[str] = ()
+    found: Units, fits: Callable[[str, str], bool], preferred: Collection[str] = (),
+    explains: Callable[[str], bool] | None = None,
 ) -> str | None:
-    """The text of ``found`` with each unknown byte solved, or None when it cannot be (a text
-    unit that GBK cannot encode, or no byte that fits). See ``repair_line``."""
+    """The text of ``found`` with each unknown unit solved, or None when it cannot be (a text
+    unit that GBK cannot encode, or no byte that fits). See ``repair_line``. Of the search's
+    last candidates the best that ``explains`` the line (polluted again, it gives the line)
+    wins; the best of all when none does."""
     try:
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
         return None
-    beam: list[Choice] = [()]
-    before: int | None = None  # the last byte of the text unit just passed, if any
+    model = _page_model()
+    beam: list[bytes] = [b""]
+    pending = False  # a lost pair just left its lead byte to this unit
     for i, unit in enumerate(encoded):
-        if isinstance(unit, Unknown):
-            following = partial(_following, found, i)
-            beam = _solve(beam, before, unit.reading, following, fits, preferred)
-            if not beam:
-                return None
-            before = None
-        elif isinstance(unit, Lost):
-            solved = _solve_lost(beam, before, partial(_assemble, encoded[:i]),
-                                 partial(_following, found, i))
-            if not solved:
-                return None
-            beam, before = solved, None
-        else:
-            before = unit[-1]
-    for choice in beam:
+        if isinstance(unit, bytes):
+            beam, pending = [prefix + unit for prefix in beam], False
+            continue
+        following = _following(encoded, i)
+        open_end = isinstance(unit, Lost) and not following and i + 1 < len(encoded)
+        split = i > 0 and isinstance(encoded[i - 1], Unknown)
+        beam = _step(beam, unit, following, model, fits, preferred, open_end, pending, split)
+        if not beam:
+            return None
+        pending = open_end
+    texts = []
+    for data in beam:
         try:
-            return _assemble(encoded, choice).decode("gbk")
+            texts.append(data.decode("gbk"))
         except UnicodeDecodeError:
             continue
-    return None
+    if explains is not None:
+        texts = sorted(texts, key=lambda text: not explains(text))  # stable: best first
+    return texts[0] if texts else None
 
 
 def repair_line(
@@ -368,6 +322,6 @@ def repair_line(
     """The line as it was before the readings were pasted (readings removed), or None when
     it cannot be repaired. ``fits(char, reading)`` says whether a character reads so;
     ``preferred`` are characters the page annotates elsewhere (likely on the site's list).
-    Unknown bytes are searched together (a beam): each must make its character read as the
-    pasted reading says, and the text they give must decode, the more plausibly the better."""
+    Unknown units are searched together (a beam), each option scored by the character model
+    (:mod:`tongwen.repair.charlm`) on the line decoded through the text after it."""
     return repair_units(units(strip(line)), fits, preferred)

@@ -2,8 +2,9 @@
 
 ``tongwen.detect`` and ``tongwen.clean`` (``detect.py``, ``clean.py``, ``gbk.py``) give exactly
 what these functions give, faster: pairs counted with a ``Counter``, characters counted one by
-one, a line's bytes rebuilt one character at a time. The tests hold the fast path to it on
-generated pages; nothing else calls this module.
+one, a garbled line cut into units one character at a time (the search that then solves its
+unknown bytes is shared: :func:`repair_line`). The tests hold the fast path to it on generated
+pages; nothing else calls this module.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from collections.abc import Callable, Collection
 
 from tongwen.conversion.converter import convert
 from tongwen.readings.lexicon import char_ranks
+from tongwen.repair.charlm import BOUNDARY, CharLM
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
-from tongwen.repair.gbk import BEAM, GARBLE, LONE, _characters_after, lost_options
+from tongwen.repair.gbk import GARBLE, LONE, Lost, Unknown, repair_units
+from tongwen.repair.generate import pollute
 from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
 from tongwen.repair.strip import ANNOTATION, reading_fits, simplified_forms, strip, tally
 from tongwen.text import han_count
 
-__all__ = ["clean", "detect", "evidence", "repair_line", "to_simplified"]
+__all__ = ["charlm_score", "clean", "detect", "evidence", "repair_line", "to_simplified"]
 
 _UNIT = re.compile(f"{GARBLE.pattern}|{LONE.pattern}|{ANNOTATION.pattern}|.", re.DOTALL)
 
@@ -51,79 +54,50 @@ def detect(text: str) -> Detection:
     return decide(evidence(text)[0], text)
 
 
-def _units(line: str) -> list[bytes | str | None] | None:
-    """The line's byte stream, one unit per character (an unknown byte: its reading, a str; a
-    lost pair, a bare '?' after a garble: None), inserted readings removed; None if not
-    GBK."""
-    out: list[bytes | str | None] = []
+def _units(line: str) -> list[str | Unknown | Lost]:
+    """The line cut into text and unknown units one character at a time: a garble or a lone
+    '?(reading)' is an :class:`Unknown`, a bare '?' after the first of them a :class:`Lost`
+    pair; inserted readings removed."""
+    out: list[str | Unknown | Lost] = []
     for match in _UNIT.finditer(line):
         garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
         if garble_reading is not None or lone_reading is not None:
-            out.append(garble_reading or lone_reading)
-            continue
-        if match.group(0) == "?" and any(isinstance(u, str) for u in out):
-            out.append(None)
-            continue
-        try:
-            out.append((char if char is not None else match.group(0)).encode("gbk"))
-        except UnicodeEncodeError:
-            return None
+            out.append(Unknown(garble_reading or lone_reading))
+        elif match.group(0) == "?" and any(isinstance(u, Unknown) for u in out):
+            out.append(Lost())
+        elif out and isinstance(out[-1], str):
+            out[-1] += char if char is not None else match.group(0)
+        else:
+            out.append(char if char is not None else match.group(0))
     return out
 
 
-def _plausibility(data: bytes, known: Collection[str]) -> int:
-    """How many characters of ``data`` decode to frequent characters (either script), less
-    three for each byte pair that does not decode at all."""
-    text = data.decode("gbk", errors="replace")
-    simplified = simplified_forms()
-    return sum(simplified.get(c, c) in known for c in text) - 3 * text.count("\ufffd")
-
-
 def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
-                preferred: Collection[str] = ()) -> str | None:
-    """What ``gbk.repair_line`` answers."""
-    units = _units(line)
-    if units is None:
-        return None
-    known = char_ranks()
-    beam: list[bytearray] = [bytearray()]
-    for i, unit in enumerate(units):
-        if isinstance(unit, bytes):
-            for data in beam:
-                data += unit
-            continue
-        following = b"".join(u for u in units[i + 1 : i + 9] if isinstance(u, bytes))[:12]
-        if unit is None:  # a lost pair: each choice takes its best option, unless the first ties
-            solved: list[bytearray] = []
-            for rank, data in enumerate(beam):
-                if not data or data[-1] < 0x81:
-                    continue
-                before = bytes(data[:-1]).decode("gbk", errors="replace")[-1:]
-                options = lost_options(data[-1], before, following)
-                if not options:
-                    continue
-                if rank == 0 and len(options) > 1 and options[0][0] == options[1][0]:
-                    return None
-                solved.append(data + bytes(options[0][1:]))
-            if not solved:
-                return None
-            beam = solved[:BEAM]
-            continue
-        scored: list[tuple[int, int, bytearray]] = []
-        for data in (d for d in beam if d):
-            for byte, char in _characters_after(data[-1]):
-                if fits(char, unit):
-                    score = _plausibility(bytes((byte,)) + following, known) + (char in preferred)
-                    scored.append((-score, len(scored), data + bytes((byte,))))
-        if not scored:
-            return None
-        beam = [data for _, _, data in sorted(scored)[:BEAM]]
-    for data in beam:
-        try:
-            return bytes(data).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-    return None
+                site: dict[str, str] | None = None) -> str | None:
+    """What the fast path answers for one line with garbles. The search itself is shared
+    (``gbk.repair_units``: a beam over the options of each unknown unit, scored by the
+    character model, whose own tests hold it to a plain scorer); this states its inputs
+    plainly: the units, the preferred characters (the page's annotated ones, ``site``), and
+    the check that a repair, polluted again with ``site`` (the characters read as one of the
+    line's garbles first), gives the line."""
+    site = site or {}
+    garbled = set(re.findall(f"{GARBLE.pattern}|{LONE.pattern}", line))
+    readings = {r for pair in garbled for r in pair if r}
+    order = [c for c in site if site[c] in readings] + [c for c in site
+                                                        if site[c] not in readings]
+
+    def explains(text: str) -> bool:
+        return pollute(text, site_chars=order, readings=site, convert=False) == line
+
+    return repair_units(_units(line), fits, frozenset(site), explains)
+
+
+def _best_hypothesis(text: str) -> str:
+    """The hypothesis (a character table, or "s": simplified already) with the fewest
+    characters of the text against it, the first on a tie."""
+    counts = Counter(text)
+    cost = {h: sum(n for c, n in counts.items() if c in unlikely(h)) for h in hypotheses()}
+    return min(hypotheses(), key=lambda h: cost[h])
 
 
 def to_simplified(text: str, rebuilt: Collection[int] = ()) -> str:
@@ -131,9 +105,7 @@ def to_simplified(text: str, rebuilt: Collection[int] = ()) -> str:
     simplified already) with the fewest characters of the text against it, the first on a
     tie; then each character through that table's inverse; for "s", the lines rebuilt from
     their bytes (``rebuilt``) converted with phrases, Taiwan forms to Simplified."""
-    counts = Counter(text)
-    cost = {h: sum(n for c, n in counts.items() if c in unlikely(h)) for h in hypotheses()}
-    best = min(hypotheses(), key=lambda h: cost[h])
+    best = _best_hypothesis(text)
     if best != "s":
         back = inverse(best)
         return "".join(back.get(c, c) for c in text)
@@ -150,10 +122,12 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     if not detection.polluted:
         return Cleaned(text, detection, stripped=0, repaired=0, converted=False)
     lines, repaired, rebuilt = [], 0, []
-    preferred = frozenset(char for char, _ in pairs)
+    site: dict[str, str] = {}
+    for char, reading in pairs:  # the first reading of each character, in order
+        site.setdefault(char, reading)
     for line in text.split("\n"):
         garbles = len(GARBLE.findall(line))
-        fixed = repair_line(line, reading_fits, preferred) if garbles else None
+        fixed = repair_line(line, reading_fits, site) if garbles else None
         if fixed is None:
             lines.append(line)
             continue
@@ -166,5 +140,34 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     if to == "s":
         simplified = to_simplified(out, rebuilt)
         converted, out = simplified != out, simplified
+    elif rebuilt and _best_hypothesis(out) == "s":
+        out = to_simplified(out, rebuilt)
     return Cleaned(out, detection, stripped=detection.annotations, repaired=repaired,
                    converted=converted)
+
+
+def charlm_score(model: CharLM, texts: list[str]) -> list[float]:
+    """What ``model.score(texts)`` answers, one symbol at a time: a line boundary before and
+    after each text; each symbol's log-probability given the two before it (the one before,
+    when that is a line boundary): a seen trigram's, else the bigram's (a seen one's, else the
+    first symbol's back-off weight plus the second's unigram) plus the context's trigram
+    back-off weight when the context was seen."""
+    pairs = {int(k): float(v) for k, v in zip(model.keys, model.logp, strict=True)}
+    pair_index = {int(k): i for i, k in enumerate(model.keys)}
+    triples = {int(k): float(v) for k, v in zip(model.keys3, model.logp3, strict=True)}
+    size, out = model.size, []
+    for text in texts:
+        symbols = [int(model.ids[ord(c)]) for c in "\n" + text + "\n"]
+        total = 0.0
+        for k in range(1, len(symbols)):
+            a, b = symbols[k - 1], symbols[k]
+            bigram = pairs.get(a * size + b, float(model.backoff[a] + model.unigram[b]))
+            context = symbols[k - 2] * size + a if k >= 2 and a != BOUNDARY else None
+            if context is None or context not in pair_index:
+                total += bigram
+            elif context * size + b in triples:
+                total += triples[context * size + b]
+            else:
+                total += bigram + float(model.backoff3[pair_index[context]])
+        out.append(total)
+    return out

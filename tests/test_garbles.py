@@ -1,0 +1,151 @@
+"""The GBK garble repair: the character model, the options of an unknown unit, the search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tongwen
+from tongwen.repair import generate as g
+from tongwen.repair import reference
+from tongwen.repair.charlm import BAD, load_charlm
+from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _pair, units
+
+# Sentences the character model was not trained on (its sources are listed in charlm.json).
+SOURCE = [
+    "希望两省充分发挥各自优势，因为又没说清楚。",
+    "辽宁省党政代表团在安徽考察，学习关于发展的论述。",
+    "关于制造业的发展，我们还有很多问题要讨论。",
+    "这里的干部在干活，头发和发展都很重要。",
+    "随着经济的增长，各地区的联系越来越紧密，应该加强合作。",
+    "会议强调，要坚持以人民为中心的发展思想，推动高质量发展。",
+    "他们在学校里学习语文、数学和历史，还参加了很多活动。",
+    "每个人都有权享受社会保障，并有权实现他的个人尊严。",
+    "小时候过年山上很凉，我们一家人围着火炉聊天。",
+]
+
+TEXT = st.text(st.sampled_from(list("团學習關发展們字驗詢為()?a1 \n。，凉涼" + BAD)), max_size=40)
+
+
+# --------------------------------------------------------------------------------------------
+# The character model
+
+
+def test_model_present_with_provenance() -> None:
+    folder = resources.files("tongwen.data.models")
+    meta = json.loads(folder.joinpath("charlm.json").read_text(encoding="utf-8"))
+    weights = folder.joinpath("charlm.npz").read_bytes()
+    assert meta["npz_sha256"] == hashlib.sha256(weights).hexdigest()
+    assert all(len(source["sha256"]) == 64 for source in meta["sources"].values())
+    assert meta["licences"] and meta["dropped_as_benchmark_text"] >= 0
+    assert len(weights) < 8_000_000
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts=st.lists(TEXT, min_size=1, max_size=4))
+def test_model_scores_like_the_plain_scorer(texts: list[str]) -> None:
+    model = load_charlm()
+    assert list(model.score(texts)) == pytest.approx(reference.charlm_score(model, texts))
+
+
+def test_model_prefers_text_to_its_garbles() -> None:
+    model = load_charlm()
+    good, wrong, bad = model.score(["取得了巨大的成就", "取得了罐大的成就",
+                                    "取得了" + BAD + "大的成就"])
+    assert good > wrong > bad
+
+
+def test_model_reads_traditional_as_simplified_and_numbers_alike() -> None:
+    model = load_charlm()
+    a, b = model.score(["每個人都很涼快", "每个人都很凉快"])
+    assert a == b
+    c, d = model.score(["2005年", "1999年"])
+    assert c == d
+
+
+# --------------------------------------------------------------------------------------------
+# What may fill a lost pair
+
+
+@settings(max_examples=60, deadline=None)
+@given(previous=st.integers(0x81, 0xFE), following=st.integers(0x40, 0xFE) | st.none(),
+       open_end=st.booleans())
+def test_lost_pair_options_are_exactly_the_byte_pairs_that_read_as_one_bad_pair(
+        previous: int, following: int | None, open_end: bool) -> None:
+    found = {(byte, after) for byte, _, afters in _lost_groups(previous, following, open_end)
+             for after in afters}
+    expected = set()
+    for byte in range(0x80, 0xFF):
+        if g.decode_pairs(bytes((previous, byte))) != _pair(previous, byte) or \
+                _pair(previous, byte) is None:
+            continue  # (previous, byte) must be the lost character
+        if byte == 0x80 or open_end:
+            expected.add((byte, b""))  # read alone, or its partner left to the next unit
+            continue
+        for after in range(0x100):
+            if g.decode_pairs(bytes((byte, after))) != "?":
+                continue  # the decoder, out of step, read the two as one bad pair
+            if after < 0x80 and chr(after) in "\n 0a,.:;!?()%-/\"'":
+                expected.add((byte, bytes((after,))))  # ASCII: one of each kind
+            elif 0x81 <= after <= 0xFE and following is not None and \
+                    len(g.decode_pairs(bytes((after, following)))) == 1 and \
+                    g.decode_pairs(bytes((after, following))) != "?":
+                expected.add((byte, bytes((after,))))  # a lead byte making the next character
+    assert found == expected
+    assert all(char == _pair(previous, byte) for byte, char, _ in
+               _lost_groups(previous, following, open_end))
+
+
+def test_units_of_a_garbled_line() -> None:
+    assert units("各自?xún)優勢") == ["各自", Unknown("xún"), "優勢"]
+    assert units("數?de)?趴倒") == ["數", Unknown("de"), Lost(), "趴倒"]
+    assert units("好嗎?沒有") == ["好嗎?沒有"]  # a '?' before any garble is text
+    assert _characters_after(0xB8)  # a lead byte makes characters
+
+
+# --------------------------------------------------------------------------------------------
+# The search, on pages the generator garbled
+
+
+def test_the_seed_page_garbles_come_back() -> None:
+    page = "希望兩省充分發揮各自?xún)?yōu)勢(shì)，因?yàn)橛譀]說清楚。"
+    assert tongwen.clean(page * 3 + "代表團(tuán)學(xué)習(xí)", to="s").text.startswith(
+        "希望两省充分发挥各自优势，因为又没说清楚。")
+
+
+def _garbled_pages(count: int) -> list[tuple[str, str]]:
+    """(simplified text, polluted page with at least one garble), from fixed seeds."""
+    pages = []
+    for seed in range(10 * count):
+        rng = random.Random(seed)
+        table = rng.choice(g.TABLES)
+        text = "\n".join(rng.sample(SOURCE, 4))
+        site = g.random_site(rng, rng.randint(20, 150), table=table)
+        page = g.pollute(text, site_chars=site, table=table)
+        if page != g.annotate_site(text, site_chars=site, table=table):
+            pages.append((text, page))
+        if len(pages) == count:
+            break
+    return pages
+
+
+def test_garbled_pages_are_restored() -> None:
+    pages = _garbled_pages(40)
+    restored = sum(tongwen.clean(page, to="s").text == text for text, page in pages)
+    assert len(pages) == 40
+    assert restored >= 36, f"{restored} of 40 garbled pages restored"
+
+
+def test_a_repair_polluted_again_gives_the_line() -> None:
+    text = "希望两省充分发挥各自优势，因为又没说清楚。\n每个人都有权享受社会保障。"
+    site = list("團學習關國現發優勢詢總個為")
+    page = g.pollute(text, site_chars=site, table="tw")
+    assert "?" in page
+    repaired = tongwen.clean(page + "\n" + page, to="keep").text.split("\n")[:2]
+    assert g.pollute("\n".join(repaired), site_chars=site, convert=False) == page
