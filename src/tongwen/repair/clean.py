@@ -12,11 +12,11 @@ from functools import cache, partial
 from tongwen.conversion.converter import Converter
 from tongwen.errors import UnknownSchemeError
 from tongwen.repair.detect import detect_scan
-from tongwen.repair.gbk import GARBLE, LONE, repair_units, units
+from tongwen.repair.gbk import GARBLE, LONE, Unit, repair_units, units, with_variants
 from tongwen.repair.restore import ALREADY_SIMPLIFIED, hypothesis, restore
 from tongwen.repair.result import Cleaned
 from tongwen.repair.scan import Scan
-from tongwen.repair.strip import reading_fits, strip
+from tongwen.repair.strip import reading_fits, simplified_forms, strip
 
 __all__ = ["clean", "in_page_script", "to_simplified"]
 
@@ -28,7 +28,9 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
     """``found.stripped`` (``text`` without its pasted readings) with the lines that have
     garbles repaired at the byte level, how many garbles were repaired, and the numbers of the
     repaired lines in it. The page's annotated characters are likely on the site's list; a
-    repair that, polluted again with them, gives the line as it came is preferred."""
+    repair that, polluted again with them, gives the line as it came is preferred. On a page
+    a cleaner converted back to Simplified, the characters around the garbles may be
+    converted ones (:func:`~tongwen.repair.gbk.with_variants`)."""
     out: list[str] = []
     repaired: list[int] = []
     garbles = 0
@@ -36,11 +38,15 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
     for char, reading in zip(found.chars, found.readings, strict=True):
         site.setdefault(char, reading)  # the first reading of each character, in order
     preferred = frozenset(site)
+    converted = hypothesis(found.stripped) == ALREADY_SIMPLIFIED
     for line, raw in zip(found.stripped.split("\n"), text.split("\n"), strict=True):
         fixed = None
         if "?" in line and GARBLE.search(line):
-            fixed = repair_units(units(line), reading_fits, preferred,
-                                 partial(_explains, raw, _garbles_first(line, site)))
+            found_units: list[str | Unit] = list(units(line))
+            if converted:
+                found_units = with_variants(found_units, traditional_forms)
+            fixed = repair_units(found_units, reading_fits, preferred,
+                                 partial(_explains, raw, _garbles_first(line, site), converted))
         if fixed is None:
             out.append(line)
             continue
@@ -61,11 +67,28 @@ def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
     return first | site
 
 
-def _explains(line: str, site: dict[str, str], text: str) -> bool:
-    """Whether ``text`` polluted with the ``site`` characters and readings gives ``line``."""
+def _explains(line: str, site: dict[str, str], converted: bool, text: str) -> bool:
+    """Whether ``text`` polluted with the ``site`` characters and readings (and, when
+    ``converted``, converted to Simplified as a cleaner does) gives ``line``."""
+    from tongwen.conversion.converter import convert
     from tongwen.repair.generate import pollute
 
-    return pollute(text, site_chars=list(site), readings=site, convert=False) == line
+    page = pollute(text, site_chars=list(site), readings=site, convert=False)
+    return (convert(page, to="s") if converted else page) == line
+
+
+@cache
+def _traditional_forms() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for traditional, simple in sorted(simplified_forms().items()):
+        if traditional != simple:
+            forms.setdefault(simple, [simple]).append(traditional)
+    return {simple: tuple(found) for simple, found in forms.items()}
+
+
+def traditional_forms(char: str) -> tuple[str, ...]:
+    """``char`` and the traditional characters whose simplified form it is."""
+    return _traditional_forms().get(char, (char,))
 
 
 @cache

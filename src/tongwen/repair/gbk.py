@@ -48,8 +48,17 @@ class Lost:
     byte of a character and the byte after it (a line break, other ASCII, or the lead byte of
     the next character) as one bad pair, and lost both (:func:`_lost_pairs`)."""
 
+@dataclass(frozen=True)
+class Variant:
+    """A character a cleaner may have converted after the polluter garbled the line: its
+    bytes were those of one of ``chars`` (the character as found first)."""
+
+    chars: tuple[str, ...]
+
+
 #: A line's units: text (inserted readings removed) and the unknown bytes between.
-Units = Sequence["str | Unknown | Lost"]
+Units = Sequence["str | Unknown | Lost | Variant"]
+Unit = Unknown | Lost | Variant
 
 
 def units(stripped: str) -> list[str | Unknown | Lost]:
@@ -167,7 +176,7 @@ PREFERRED_BONUS = 2.0
 Options = list[tuple[bytes, str, tuple[bytes, ...], float]]
 
 
-def _options(unit: Unknown | Lost, previous: int, following: bytes, open_end: bool,
+def _options(unit: Unit, previous: int, following: bytes, open_end: bool,
              pending: bool, split: bool, fits: Callable[[str, str], bool],
              preferred: Collection[str]) -> Options:
     """The bytes that may fill ``unit`` after the byte ``previous``, with their bonus: for an
@@ -177,6 +186,9 @@ def _options(unit: Unknown | Lost, previous: int, following: bytes, open_end: bo
     between its two bytes (``split``: the unit before was an :class:`Unknown`). When the unit
     before was a :class:`Lost` pair that left its lead byte open (``pending``), that byte
     comes first."""
+    if isinstance(unit, Variant):
+        return [(data, "", (b"",), 0.0) for char in unit.chars
+                if (data := _encode(char)) is not None]
     out: Options = []
     for lead in _open_leads(previous) if pending else (None,):
         before, head = (previous, b"") if lead is None else (lead, bytes((lead,)))
@@ -190,11 +202,46 @@ def _options(unit: Unknown | Lost, previous: int, following: bytes, open_end: bo
     return out
 
 
-def _following(encoded: Sequence[bytes | Unknown | Lost], i: int) -> bytes:
-    """The bytes of the text after unit ``i`` up to the next unknown unit, at most
-    :data:`FOLLOWING_CHARS` characters of it."""
+def with_variants(found: Units, forms: Callable[[str], tuple[str, ...]]) -> list[str | Unit]:
+    """``found`` for a line a cleaner converted after the garbles: the character before each
+    unknown unit, and the characters after one up to the first ASCII one (where the decoder
+    came back in step), become :class:`Variant` units of their ``forms`` (the character
+    first), when it has more than one."""
+    out: list[str | Unit] = []
+    for k, unit in enumerate(found):
+        if not isinstance(unit, str):
+            out.append(unit)
+            continue
+        after = k > 0 and not isinstance(found[k - 1], str)
+        before = k + 1 < len(found) and isinstance(found[k + 1], Unknown)
+        chosen: set[int] = set()
+        if after:
+            stop = next((i for i, c in enumerate(unit) if c < "\x80"), len(unit))
+            chosen.update(range(stop))
+        if before:
+            chosen.add(len(unit) - 1)
+        text = ""
+        for i, char in enumerate(unit):
+            options = forms(char) if i in chosen else (char,)
+            if len(options) == 1:
+                text += char
+                continue
+            if text:
+                out.append(text)
+            out.append(Variant(options))
+            text = ""
+        if text:
+            out.append(text)
+    return out
+
+
+def _following(encoded: Sequence[bytes | Unit], i: int) -> bytes:
+    """The bytes of the text after unit ``i`` up to the next unknown unit (a :class:`Variant`
+    as found), at most :data:`FOLLOWING_CHARS` characters of it."""
     pieces = []
     for unit in encoded[i + 1 :]:
+        if isinstance(unit, Variant):
+            unit = unit.chars[0].encode("gbk", "replace")
         if not isinstance(unit, bytes):
             break
         pieces.append(unit)
@@ -212,6 +259,13 @@ def _page_model() -> CharLM:
     converted = set.intersection(*({s for s, t in conversion_table(table).items() if s != t}
                                    for table in TABLES))
     return load_charlm().reading_as_bad_pairs(converted)
+
+
+def _encode(char: str) -> bytes | None:
+    try:
+        return char.encode("gbk")
+    except UnicodeEncodeError:
+        return None
 
 
 def _decode(data: bytes) -> str:
@@ -245,7 +299,7 @@ def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:
     return starts[-chars] if len(starts) >= chars else 0
 
 
-def _step(beam: list[bytes], unit: Unknown | Lost, following: bytes, model: CharLM,
+def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
           fits: Callable[[str, str], bool], preferred: Collection[str],
           open_end: bool = False, pending: bool = False, split: bool = False) -> list[bytes]:
     """The best ``BEAM`` byte streams after ``unit``: each stream in ``beam`` extended by each
@@ -255,9 +309,11 @@ def _step(beam: list[bytes], unit: Unknown | Lost, following: bytes, model: Char
     :data:`SHORTLIST` options, only those whose first bytes are among the ``SHORTLIST`` best
     (judged by the text up to them) are scored whole. ``open_end``, ``pending`` and
     ``split``: see :func:`_options`."""
-    groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam) if prefix
-              for first, char, rests, gain in _options(unit, prefix[-1], following, open_end,
-                                                       pending, split, fits, preferred)]
+    groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam)
+              if prefix or isinstance(unit, Variant)
+              for first, char, rests, gain in _options(unit, prefix[-1] if prefix else 0,
+                                                       following, open_end, pending, split,
+                                                       fits, preferred)]
     if not groups:
         return []
     starts = [_tail_start(prefix) for prefix in beam]

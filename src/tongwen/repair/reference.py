@@ -16,8 +16,9 @@ from collections.abc import Callable, Collection
 from tongwen.conversion.converter import convert
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.charlm import BOUNDARY, CharLM
+from tongwen.repair.clean import traditional_forms
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
-from tongwen.repair.gbk import GARBLE, LONE, Lost, Unknown, repair_units
+from tongwen.repair.gbk import GARBLE, LONE, Lost, Unit, Unknown, repair_units, with_variants
 from tongwen.repair.generate import pollute
 from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
@@ -73,13 +74,15 @@ def _units(line: str) -> list[str | Unknown | Lost]:
 
 
 def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
-                site: dict[str, str] | None = None) -> str | None:
+                site: dict[str, str] | None = None, converted: bool = False) -> str | None:
     """What the fast path answers for one line with garbles. The search itself is shared
     (``gbk.repair_units``: a beam over the options of each unknown unit, scored by the
     character model, whose own tests hold it to a plain scorer); this states its inputs
     plainly: the units, the preferred characters (the page's annotated ones, ``site``), and
     the check that a repair, polluted again with ``site`` (the characters read as one of the
-    line's garbles first), gives the line."""
+    line's garbles first), gives the line; on a page a cleaner ``converted`` to Simplified,
+    the units around the garbles are variants (``gbk.with_variants``) and the check converts
+    the polluted line as the cleaner did."""
     site = site or {}
     garbled = set(re.findall(f"{GARBLE.pattern}|{LONE.pattern}", line))
     readings = {r for pair in garbled for r in pair if r}
@@ -87,9 +90,13 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
                                                         if site[c] not in readings]
 
     def explains(text: str) -> bool:
-        return pollute(text, site_chars=order, readings=site, convert=False) == line
+        page = pollute(text, site_chars=order, readings=site, convert=False)
+        return (convert(page, to="s") if converted else page) == line
 
-    return repair_units(_units(line), fits, frozenset(site), explains)
+    found: list[str | Unit] = list(_units(line))
+    if converted:
+        found = with_variants(found, traditional_forms)
+    return repair_units(found, fits, frozenset(site), explains)
 
 
 def _best_hypothesis(text: str) -> str:
@@ -125,9 +132,10 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     site: dict[str, str] = {}
     for char, reading in pairs:  # the first reading of each character, in order
         site.setdefault(char, reading)
+    converted = _best_hypothesis(strip(text)) == "s"
     for line in text.split("\n"):
         garbles = len(GARBLE.findall(line))
-        fixed = repair_line(line, reading_fits, site) if garbles else None
+        fixed = repair_line(line, reading_fits, site, converted) if garbles else None
         if fixed is None:
             lines.append(line)
             continue
