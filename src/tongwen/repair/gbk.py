@@ -160,7 +160,7 @@ def _open_leads(byte: int) -> tuple[int, ...]:
 
 
 #: How many partial byte streams the search keeps.
-BEAM = 8
+BEAM = 4
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
@@ -327,6 +327,8 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
         groups = [groups[i] for i in sorted(range(len(groups)), key=lambda i: -local[i])
                   [:SHORTLIST]]
     grown = [(k, first + rest, gain) for k, first, _, rests, gain in groups for rest in rests]
+    if len(grown) == 1:  # nothing to rank
+        return [beam[grown[0][0]] + grown[0][1]]
     committed = model.score([_decode(beam[k][: starts[k]]) for k in range(len(beam))])
     scores = model.score([_decode(beam[k][starts[k]:] + extra + following)
                           for k, extra, _ in grown])
