@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from tongwen.conversion.converter import Converter
 from tongwen.conversion.detect import detect_script, traditional_only
@@ -23,6 +24,9 @@ from tongwen.readings.sandhi import apply_sandhi
 from tongwen.readings.syllable import Syllable, parse
 from tongwen.render.formats import FORMATS, format_function
 from tongwen.render.styles import style_function
+
+if TYPE_CHECKING:
+    from tongwen.readings.model import PolyphoneModel
 
 __all__ = ["ONLY", "READINGS", "TO", "Annotation", "Annotator", "Token", "annotate", "pinyin"]
 
@@ -157,6 +161,7 @@ class Annotator:
         self._twins: dict[str, Converter] = {}
         self._render_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._reading_cache = _Rendered(self.render_reading)
+        self._fast: tuple[PolyphoneModel, tuple[Disambiguator, ...]] | tuple[()] | None = None
 
     @property
     def lexicon(self) -> ReadingLexicon:
@@ -228,20 +233,34 @@ class Annotator:
         """``tongwen.readings.fast``'s numbered readings where it gives what ``_choices``
         would (the packaged kind of disambiguator, no user words, standard readings, no
         sandhi); None elsewhere."""
-        if self.readings != "standard" or self.sandhi or self.user_words:
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = self._fast_path()
+        if not fast:
             return None
         from tongwen.readings.fast import fast_readings
+
+        if self._converter is None and self.source in ("auto", "s") and _plain(text):
+            twin = text  # read as simplified (``_plain``), nothing to simplify
+        else:
+            output = text if self._converter is None else self._converter.convert(text)
+            twin = self._twin(text, output, self.source_of(text))
+        return fast_readings(twin, fast[0], fast[1])
+
+    def _fast_path(self) -> tuple[PolyphoneModel, tuple[Disambiguator, ...]] | tuple[()]:
+        """The model and the disambiguators after it, where ``fast_readings`` applies;
+        ``()`` elsewhere."""
+        if self.readings != "standard" or self.sandhi or self.user_words:
+            return ()
         from tongwen.readings.model import PolyphoneModel
 
         members = getattr(self.disambiguator, "members", (self.disambiguator,))
         model = members[0] if members else None
         if not isinstance(model, PolyphoneModel) or model.lexicon is not self.lexicon:
-            return None
+            return ()
         if not isinstance(self.disambiguator, (Chain, PolyphoneModel)):
-            return None
-        output = text if self._converter is None else self._converter.convert(text)
-        twin = self._twin(text, output, self.source_of(text))
-        return fast_readings(twin, model, members[1:])
+            return ()
+        return model, tuple(members[1:])
 
     def _twin(self, text: str, output: str, source: str) -> str:
         """The simplified text to read ``output`` through, position by position."""
@@ -257,15 +276,19 @@ class Annotator:
     def _simplify_traditional_only(self, text: str) -> str:
         """Simplified text with traditional characters mixed in (長城 in a simplified line):
         those characters, and only those, read through their simplified forms."""
-        marked = traditional_only()
-        if marked.isdisjoint(text):
+        present = traditional_only().intersection(text)
+        if not present:
             return text
         simplified = self._twin_converter("t").convert(text)
         if len(simplified) != len(text):
             return text
-        return "".join(
-            new if old in marked else old for old, new in zip(text, simplified, strict=True)
-        )
+        chars = list(text)
+        for char in present:
+            i = text.find(char)
+            while i >= 0:
+                chars[i] = simplified[i]
+                i = text.find(char, i + 1)
+        return "".join(chars)
 
     def _twin_converter(self, family: str) -> Converter:
         converter = self._twins.get(family)
@@ -312,6 +335,13 @@ class _Rendered(dict[str | None, str | None]):
         rendered = None if reading is None else self.render(parse(reading))
         self[reading] = rendered
         return rendered
+
+
+def _plain(text: str) -> bool:
+    """True when ``text`` holds no traditional-only character: automatic detection then
+    reads it as simplified (``detect_script`` finds no traditional evidence; tests hold
+    this), and ``_twin`` leaves it as it is."""
+    return traditional_only().isdisjoint(text)
 
 
 def _converted(text: str, output: str) -> list[bool]:

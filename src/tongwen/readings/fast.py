@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from itertools import compress
+
+import numpy as np
 
 from tongwen.readings.assign import Disambiguator
 from tongwen.readings.lexicon import ReadingLexicon
-from tongwen.readings.model import Item, PolyphoneModel
+from tongwen.readings.model import PolyphoneModel
+from tongwen.readings.scoring import REVISED, Target, scorer
 from tongwen.readings.words import fmm, word_index
 
 __all__ = ["fast_readings"]
@@ -26,12 +30,6 @@ def _defaults(lexicon: ReadingLexicon) -> dict[str, str]:
     return {char: readings[0] for char, readings in lexicon.chars.items()}
 
 
-@cache
-def _polyphones(lexicon: ReadingLexicon) -> dict[str, tuple[str, ...]]:
-    """Polyphonic character -> its candidates."""
-    return {char: r for char, r in lexicon.chars.items() if len(r) > 1}
-
-
 def fast_readings(
     text: str, model: PolyphoneModel, others: Sequence[Disambiguator]
 ) -> list[str | None]:
@@ -40,34 +38,57 @@ def fast_readings(
     words, Taiwan readings or sandhi."""
     lexicon = model.lexicon
     index = word_index(lexicon)
+    matches = index.matches(text)
     out: list[str | None] = list(map(_defaults(lexicon).get, text))
     cover = [0] * len(text)
-    for pid, start, end in fmm(index.matches(text)):
+    for pid, start, end in fmm(matches):
         out[start:end] = index.readings[pid]
         cover[start:end] = [end - start] * (end - start)
-    polyphones, trained = _polyphones(lexicon), model.trained
-    revised = model.revised or frozenset()
-    items: list[Item] = []
-    rest: list[tuple[int, tuple[str, ...]]] = []
-    for i, char in enumerate(text):
-        candidates = polyphones.get(char)
-        if candidates is None:
-            continue
-        length = cover[i]
-        if char not in trained:
-            if not length:
-                rest.append((i, candidates))
-        elif not length:
-            items.append((i, candidates, None))
-        elif char in revised and out[i] in candidates:
-            items.append((i, candidates, (str(out[i]), length)))
-    for (i, readings, word), best, confidence in zip(
-        items, *model.best(text, items), strict=True
-    ):
-        if word is None or (readings[best] != word[0] and confidence >= model.override):
-            out[i] = readings[best]
+    score = scorer(model)
+    targets, rest = _targets(text, score.kinds, out, cover)
+    if targets:
+        grid = score.scores(text, targets, matches)
+        best = grid.argmax(axis=1).tolist()
+        for t, (i, word) in enumerate(targets):
+            reading = score.candidates[text[i]][best[t]]
+            if word is None or (reading != word[0] and confidence(grid[t]) >= model.override):
+                out[i] = reading
     _others(text, out, rest, others)
     return out
+
+
+def _targets(
+    text: str,
+    kinds: dict[str, tuple[tuple[str, ...], int]],
+    out: list[str | None],
+    cover: list[int],
+) -> tuple[list[Target], list[tuple[int, tuple[str, ...]]]]:
+    """The model's targets (trained polyphones outside words, and revised ones in words
+    that read them as a candidate) and the untrained polyphones outside words, with their
+    candidates. ``cover``: the length of the segmentation's word over each position, or 0."""
+    targets: list[Target] = []
+    rest: list[tuple[int, tuple[str, ...]]] = []
+    for i in compress(range(len(text)), map(kinds.__contains__, text)):  # polyphones
+        kind = kinds[text[i]]
+        length = cover[i]
+        if not length:
+            if kind[1]:
+                targets.append((i, None))
+            else:
+                rest.append((i, kind[0]))
+        elif kind[1] == REVISED and out[i] in kind[0]:
+            targets.append((i, (str(out[i]), length)))
+    return targets, rest
+
+
+def confidence(scores: np.ndarray) -> float:
+    """The softmax probability of the best of ``scores`` (-inf: no candidate), as
+    ``PolyphoneModel.best`` computes it (numpy's exp, its sum's order)."""
+    first, *others = np.exp(scores - scores.max()).tolist()
+    total = 0.0
+    for e in others:
+        total += e
+    return float(1.0 / (first + total))
 
 
 def _others(

@@ -39,11 +39,19 @@ from tongwen.readings.agreement import (
     base_states,
     shared_slots,
 )
-from tongwen.readings.hashing import SLOT, mix, splitmix
+from tongwen.readings.hashing import SLOT, mix, mix_int, splitmix
 from tongwen.readings.words import Match
 from tongwen.text import code_points
 
-__all__ = ["MAX_COVER", "N_PRIOR", "TextFeatures", "encode_text"]
+__all__ = [
+    "MAX_COVER",
+    "N_PRIOR",
+    "TextFeatures",
+    "encode_text",
+    "head_key",
+    "padded_codes",
+    "window_keys",
+]
 
 WINDOW = 3
 #: Longest lexicon word looked at around a target.
@@ -58,7 +66,10 @@ for _col, _offsets in enumerate(_WINDOW_COLUMNS):
     for _o in _offsets:
         _FORMS[_o + WINDOW, _col] = splitmix(100 * _col + _o + 50) | 1
 N_CONTEXT = 1 + len(_WINDOW_COLUMNS) + 2
-_TYPES = np.array([splitmix(7000 + c) for c in range(N_CONTEXT)], np.uint64)
+_TYPE_INTS = [splitmix(7000 + c) for c in range(N_CONTEXT)]
+_TYPES = np.array(_TYPE_INTS, np.uint64)
+_HEAD_COLUMNS = [0, N_CONTEXT - 2, N_CONTEXT - 1]
+_M64 = (1 << 64) - 1
 _SPAN = np.arange(2 * WINDOW + 1)
 #: Columns of ``TextFeatures.dense`` that are bias or agreement features (regularised less).
 N_PRIOR = 1 + 2 * 7
@@ -129,6 +140,25 @@ class TextFeatures:
         if len(self.cover_row):
             out += np.bincount(self.cover_row, weights[self.cover_slot], minlength=len(out))
         return out
+
+
+def padded_codes(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint64) with ``WINDOW`` pad values either side: what
+    ``window_keys`` reads."""
+    return np.concatenate([_PAD[:WINDOW], code_points(text), _PAD[WINDOW:]])
+
+
+def window_keys(padded: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The keys of the window context columns (1..11) of each target position (k x 11),
+    ``padded`` being ``padded_codes(text)``."""
+    out: np.ndarray = mix(np.dot(padded[targets[:, None] + _SPAN], _FORMS) + _TYPES[1:-2])
+    return out
+
+
+def head_key(value: int, column: int) -> int:
+    """The key of context column ``column`` (0: bias, 12, 13: edge words) for ``value``, on
+    Python ints: what ``encode_text`` computes in numpy."""
+    return mix_int((value + _TYPE_INTS[column]) & _M64)
 
 
 def _slots(keys: np.ndarray, pair: np.ndarray, bits: int) -> np.ndarray:
@@ -234,11 +264,9 @@ def encode_text(
     walk, *edges = _walk(text, matches, readings, targets, infos, first)
     _heads(walk, targets, infos, fmm, (edges[0], edges[1]))
 
-    codes = code_points(text).astype(np.uint64)
-    padded = np.concatenate([_PAD[:WINDOW], codes, _PAD[WINDOW:]])
-    head = np.array(walk.head, np.uint64).reshape(k, 3)
-    window = padded[np.array(targets, np.int64)[:, None] + _SPAN] @ _FORMS
-    context = mix(np.concatenate([head[:, :1], window, head[:, 1:]], axis=1) + _TYPES)
+    head = mix(np.array(walk.head, np.uint64).reshape(k, 3) + _TYPES[_HEAD_COLUMNS])
+    window = window_keys(padded_codes(text), np.array(targets, np.int64))
+    context = np.concatenate([head[:, :1], window, head[:, 1:]], axis=1)
     row_target = np.repeat(np.arange(k), sizes)
     pair = np.concatenate([info.pairs for info in infos])
     ctx = _slots(context[row_target], pair[:, None], bits)

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SLOT", "mix", "slot_of", "splitmix"]
+__all__ = ["SLOT", "mix", "mix_int", "slot_of", "splitmix"]
 
 _M64 = (1 << 64) - 1
 
 
-def splitmix(x: int) -> int:
-    """splitmix64 of ``x`` (any int, taken modulo 2**64)."""
-    x = (x + 0x9E3779B97F4A7C15) & _M64
+def mix_int(x: int) -> int:
+    """The splitmix64 finaliser of ``x`` (an int in [0, 2**64)): ``mix`` on one Python int."""
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
     return x ^ (x >> 31)
+
+
+def splitmix(x: int) -> int:
+    """splitmix64 of ``x`` (any int, taken modulo 2**64)."""
+    return mix_int((x + 0x9E3779B97F4A7C15) & _M64)
 
 
 _SLOT_INT = splitmix(3) | 1

@@ -22,7 +22,8 @@ Match = tuple[int, int, int]
 
 
 class WordIndex:
-    """The words of ``lexicon`` as one automaton; ``readings[pid]`` is pattern ``pid``'s."""
+    """The words of ``lexicon`` as one automaton; ``words[pid]`` is pattern ``pid`` and
+    ``readings[pid]`` its readings."""
 
     def __init__(self, lexicon: ReadingLexicon) -> None:
         import ahocorasick_rs  # not at import time: ``import tongwen`` stays light
@@ -33,6 +34,7 @@ class WordIndex:
             self.readings: list[tuple[str, ...]] = [lexicon.words[w] for w in words]
         else:
             self.readings = list(lexicon.words.values())
+        self.words: list[str] = words
         self._automaton = (
             ahocorasick_rs.AhoCorasick(
                 words, implementation=ahocorasick_rs.Implementation.ContiguousNFA

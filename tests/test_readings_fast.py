@@ -1,0 +1,130 @@
+"""The fast path ``pinyin`` takes (``tongwen.readings.fast`` and ``.scoring``) gives exactly
+what the reference path gives: the model's own scores, the token path's readings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tongwen
+from tongwen.conversion.converter import Converter
+from tongwen.conversion.detect import detect_script, traditional_only
+from tongwen.readings import scoring
+from tongwen.readings.annotator import Annotator
+from tongwen.readings.hashing import mix, mix_int
+from tongwen.readings.model import PolyphoneModel, load_model
+from tongwen.readings.words import fmm, word_index
+
+CASES = Path(__file__).resolve().parent / "cases" / "everyday_readings.tsv"
+SENTENCES = (
+    "这条路很长，他们一行人走得很慢",
+    "中华人民共和国成立了，银行行长说要取长补短",
+    "我得走了。他觉得这个角色很难演，头发长长了",
+    "然而，他红了20年以后，他竟退出了大家的视线。",
+    "重庆的重量级选手重新上场，还要还钱给他，还好没有迟到",
+    "A长",
+    "长",
+    "",
+)
+
+
+def _everyday() -> list[str]:
+    lines = [line.split("\t")[2] for line in CASES.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    return [line.replace("[", "").replace("]", "") for line in lines]
+
+
+@pytest.fixture(scope="module")
+def model() -> PolyphoneModel:
+    return load_model()
+
+
+def _targets(model: PolyphoneModel, text: str) -> list[scoring.Target]:
+    """Every trained polyphone of ``text``, with the segmentation's word over it (or None):
+    more targets than the fast path asks for, the same kind."""
+    index = word_index(model.lexicon)
+    words = {}
+    for pid, start, end in fmm(index.matches(text)):
+        for offset, reading in enumerate(index.readings[pid]):
+            words[start + offset] = (reading, end - start)
+    return [
+        (i, words.get(i))
+        for i, char in enumerate(text)
+        if char in model.trained and model.lexicon.is_polyphonic(char)
+    ]
+
+
+def _assert_same_scores(model: PolyphoneModel, texts: list[str]) -> None:
+    score = scoring.Scorer(model)
+    for text in texts:
+        targets = _targets(model, text)
+        if not targets:
+            continue
+        items = [(i, model.lexicon.chars[text[i]], word) for i, word in targets]
+        expected = model._scores(text, items)
+        got = score.scores(text, targets)
+        assert got.shape == expected.shape, text
+        assert np.array_equal(got, expected), text  # bit for bit, -inf included
+
+
+def test_scores_equal_the_model_scores(model: PolyphoneModel) -> None:
+    everyday = _everyday()
+    _assert_same_scores(model, [*SENTENCES, *everyday, "\n".join(everyday)])
+
+
+def test_scores_equal_on_every_path(
+    model: PolyphoneModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunked long texts, the full-grid and the used-rows window pass, and remembered parts
+    started afresh mid-way all give the same scores."""
+    text = "\n".join(_everyday()[:60])
+    for chunk, grid, limit in ((7, 0, 50), (8192, 10**9, 10**9), (64, 2048, 0)):
+        monkeypatch.setattr(scoring, "CHUNK", chunk)
+        monkeypatch.setattr(scoring, "_GRID", grid)
+        monkeypatch.setattr(scoring, "CACHE_LIMIT", limit)
+        _assert_same_scores(model, [text, *SENTENCES, text])
+
+
+def test_mix_int_is_mix() -> None:
+    values = [0, 1, 2**63, 2**64 - 1, 0x9E3779B97F4A7C15, 123456789]
+    expected = mix(np.array(values, np.uint64)).tolist()
+    assert [mix_int(v) for v in values] == expected
+
+
+def test_pinyin_reads_as_the_tokens_do() -> None:
+    """``pinyin`` (the fast path) and the token path agree, on short and long texts,
+    simplified and traditional."""
+    annotator = Annotator(tone="numbers")
+    everyday = _everyday()
+    texts = [*SENTENCES, "\n".join(everyday), "\n".join(SENTENCES * 50)]
+    texts += [tongwen.convert(t, to="t") for t in texts[:4]]
+    for text in texts:
+        assert annotator.readings_of(text) == [t.reading for t in annotator.tokens(text)], text
+
+
+def test_texts_without_traditional_only_characters_detect_as_simplified() -> None:
+    """The annotator reads such texts as simplified without detecting their script
+    (``annotator._plain``): detection must agree."""
+    marked = traditional_only()
+    texts = [*SENTENCES, *_everyday()]
+    texts += [tongwen.convert(t, to=to) for t in texts[:40] for to in ("t", "tw", "hk")]
+    plain = [t for t in texts if marked.isdisjoint(t)]
+    assert len(plain) > 300
+    for text in plain:
+        assert detect_script(text).script in ("s", "unknown"), text
+
+
+def test_traditional_only_characters_read_through_simplified() -> None:
+    """In a simplified line, the traditional-only characters (and only they) are read
+    through their simplified forms, wherever they occur."""
+    annotator = Annotator(tone="numbers", source="s")
+    text = "長城很長，银行行長說要取長補短"
+    twin = annotator._simplify_traditional_only(text)
+    marked = traditional_only()
+    simplified = Converter(to="s", source="t").convert(text)
+    assert twin == "".join(
+        new if old in marked else old for old, new in zip(text, simplified, strict=True)
+    )
+    assert annotator.readings_of(text) == annotator.readings_of(twin)
