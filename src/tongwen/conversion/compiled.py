@@ -4,8 +4,8 @@ Each layer's phrase keys become one Aho-Corasick automaton (leftmost-longest, wh
 reference's longest-match scan). The text is matched as compact codes: every character of a key
 gets a small code, every other character (and every character a phrase already took) code 0,
 written in 1-3 self-synchronising bytes, so no match can start mid-character or cross a taken
-phrase. Characters go through a code-point lookup array. A phrase's output through the later
-layers is worked out once, when the scheme is compiled.
+phrase. Characters go through a code-point lookup array that holds those bytes directly. A
+phrase's output through the later layers is worked out once, when the scheme is compiled.
 """
 
 from __future__ import annotations
@@ -37,7 +37,12 @@ def _codepoints(text: str) -> U32:
 
 
 def _text(codepoints: U32) -> str:
-    return codepoints.tobytes().decode("utf-32-le", "surrogatepass")
+    return str(np.ascontiguousarray(codepoints).data, "utf-32-le", "surrogatepass")  # no copy
+
+
+def _writable(codepoints: U32) -> U32:
+    """``codepoints``, or a copy of it where it is read-only."""
+    return codepoints if codepoints.flags.writeable else codepoints.copy()
 
 
 def _width(distinct: int) -> int:
@@ -47,18 +52,25 @@ def _width(distinct: int) -> int:
     return 2 if distinct < 0x4000 else 3
 
 
-def _to_bytes(codes: U32, width: int) -> bytes:
+def _byte_table(codes: U32, width: int) -> npt.NDArray[np.uint8] | npt.NDArray[np.uint16]:
+    """Code point -> the bytes of its code, as one array element (width 1 or 2) or row (3).
+
+    Widths 2 and 3 write the low 7 bits first, with the high bit set (the lead byte), then the
+    higher bits in bytes below 0x80: every character starts with the only byte >= 0x80, so a
+    key can only match from a character's start. Low bits first spread the automaton's first
+    step over 128 lead bytes, which scans faster than leading with the few high values.
+    """
     if width == 1:
-        return codes.astype(np.uint8).tobytes()
-    out = np.empty(len(codes) * width, dtype=np.uint8)
+        return codes.astype(np.uint8)
     if width == 2:
-        out[0::2] = 0x80 | (codes >> 7)
-        out[1::2] = codes & 0x7F
-    else:
-        out[0::3] = 0x80 | (codes >> 14)
-        out[1::3] = (codes >> 7) & 0x7F
-        out[2::3] = codes & 0x7F
-    return out.tobytes()
+        # little-endian, so the lead byte comes first in memory
+        table: npt.NDArray[np.uint16] = ((codes >> 7) << 8 | 0x80 | (codes & 0x7F)).astype("<u2")
+        return table
+    rows = np.empty((len(codes), 3), dtype=np.uint8)
+    rows[:, 0] = 0x80 | (codes & 0x7F)
+    rows[:, 1] = (codes >> 7) & 0x7F
+    rows[:, 2] = codes >> 14
+    return rows
 
 
 @dataclass
@@ -66,7 +78,7 @@ class _Outputs:
     """Final outputs of one layer's phrases, indexed like its automaton's patterns."""
 
     texts: list[str]
-    lengths: I64  # output lengths
+    key_lengths: I64  # characters each key covers
     same_length: npt.NDArray[np.bool_]  # output as long as its key
     flat: U32  # all outputs, concatenated code points
     offsets: I64  # where each output starts in ``flat``
@@ -80,9 +92,12 @@ class _PhraseMatcher:
         self._short: ahocorasick_rs.AhoCorasick | None = None
         chars = sorted({c for key in keys for c in key})
         self.width = _width(len(chars) + 1)
-        self.codes = np.zeros(MAX_CP, dtype=np.uint32)
-        self.codes[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint32)
-        patterns = [_to_bytes(self.codes[_codepoints(key)], self.width) for key in keys]
+        codes = np.zeros(MAX_CP, dtype=np.uint32)
+        codes[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint32)
+        #: Code point -> the bytes the automaton reads for it (code 0: no key holds it).
+        self.table = _byte_table(codes, self.width)
+        self.blank = self.table[0]  # the bytes of code 0, written over taken characters
+        patterns = [self.table[_codepoints(key)].tobytes() for key in keys]
         self.automaton = ahocorasick_rs.BytesAhoCorasick(
             patterns,
             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
@@ -92,25 +107,28 @@ class _PhraseMatcher:
         key_lengths = np.array([len(k) for k in keys], dtype=np.int64)
         self.out = _Outputs(
             texts=outputs,
-            lengths=lengths,
+            key_lengths=key_lengths,
             same_length=lengths == key_lengths,
             flat=_codepoints("".join(outputs)),
             offsets=np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64),
         )
+        self.all_same_length = bool(self.out.same_length.all())
 
-    def find(self, current: U32, taken: npt.NDArray[np.bool_] | None) -> tuple[I64, I64, I64]:
-        """(pattern, start, end) arrays of the matches, skipping characters already taken."""
-        codes = self.codes[current]
-        if taken is not None:
-            codes[taken] = 0
-        found = self.automaton.find_matches_as_indexes(_to_bytes(codes, self.width))
+    def find(self, current: U32, taken: Sequence[I64] = ()) -> tuple[I64, I64]:
+        """(pattern, start) arrays of the matches, skipping the indices in ``taken``."""
+        encoded = self.table.take(current, axis=0)  # take: faster than indexing
+        for at in taken:
+            encoded[at] = self.blank
+        found = self.automaton.find_matches_as_indexes(encoded.reshape(-1).view(np.uint8).data)
         if not found:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-        table = flat.reshape(-1, 3)
-        return table[:, 0], table[:, 1] // self.width, table[:, 2] // self.width
-
+        table = flat.reshape(-1, 3)  # pattern, start, end (in bytes)
+        if self.width == 1:
+            return table[:, 0], table[:, 1]
+        if self.width == 2:
+            return table[:, 0], table[:, 1] >> 1
+        return table[:, 0], table[:, 1] // 3
 
     def find_short(self, text: str) -> list[tuple[int, int, int]]:
         """(pattern, start, end) of the matches in a short string; built on first use."""
@@ -201,45 +219,40 @@ class CompiledScheme:
 
     def _convert_arrays(self, text: str) -> str:
         """The conversion over code-point arrays: for all but short texts."""
-        current = _codepoints(text)
+        current = code_points(text)  # read-only: every step below writes a new array
         if self.prefix is not None:
-            current = self.prefix[current]
-        taken = np.zeros(len(current), dtype=np.bool_) if self.any_phrases else None
-        found: list[tuple[_PhraseMatcher, I64, I64, I64]] = []
+            current = self.prefix.take(current)
+        found: list[_Found] = []
         for step in self.steps:
             if step.matcher is not None:
-                assert taken is not None
-                patterns, starts, ends = step.matcher.find(current, taken if found else None)
+                patterns, starts = step.matcher.find(current, [f.at for f in found])
                 if len(patterns):
-                    found.append((step.matcher, patterns, starts, ends))
-                    taken[_spans(starts, ends)] = True
+                    found.append(_Found(step.matcher, patterns, starts))
             chosen = None
             if step.context:
-                positions, chosen = self._choose(current, taken)
+                positions, chosen = self._choose(current, found)
             if step.char_map is not None:
-                current = step.char_map[current]
+                current = step.char_map.take(current)
             if chosen is not None and len(chosen):
+                current = _writable(current)
                 current[positions] = chosen if step.post is None else step.post[chosen]
         splices: list[tuple[int, int, str]] = []
-        for matcher, patterns, starts, ends in found:
-            same = matcher.out.same_length[patterns]
-            _write(current, matcher.out, patterns[same], starts[same], ends[same])
-            for p, s, e in zip(patterns[~same], starts[~same], ends[~same], strict=True):
-                splices.append((int(s), int(e), matcher.out.texts[p]))
+        for match in found:
+            current = _writable(current)
+            splices += match.write(current)
         out = _text(current)
         if splices:
             out = _splice(out, sorted(splices))
         return out
 
-    def _choose(
-        self, current: U32, taken: npt.NDArray[np.bool_] | None
-    ) -> tuple[I64, U32]:
-        """Positions of the context step's choices and the model's candidate for each."""
+    def _choose(self, current: U32, found: list[_Found]) -> tuple[I64, U32]:
+        """Positions of the context step's choices (every character the model decides that no
+        phrase in ``found`` took) and the model's candidate for each."""
         assert self.context is not None
         model = self.context.model
-        choice = model.decides[current]
-        if taken is not None:
-            choice &= ~taken
+        choice = model.decides.take(current)
+        for match in found:
+            choice[match.at] = False
         positions = np.flatnonzero(choice)
         classes = model.choose(current, positions, self.context.region)
         chosen: U32 = model.candidates[model.lookup[current[positions]], classes]
@@ -337,22 +350,39 @@ def _mask(text: str, taken: dict[int, tuple[int, str]]) -> str:
     return "".join(chars)
 
 
-def _spans(starts: I64, ends: I64) -> I64:
-    """Every index covered by the half-open spans [starts[i], ends[i])."""
-    lengths = ends - starts
+def _spans(starts: I64, lengths: I64) -> I64:
+    """Every index covered by the spans [starts[i], starts[i] + lengths[i])."""
+    if not len(lengths):
+        return np.empty(0, dtype=np.int64)
     before = np.cumsum(lengths) - lengths
-    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
+    return np.repeat(starts - before, lengths) + np.arange(int(before[-1] + lengths[-1]))
 
 
-def _write(current: U32, out: _Outputs, patterns: I64, starts: I64, ends: I64) -> None:
-    if not len(patterns):
-        return
-    lengths = ends - starts
-    before = np.cumsum(lengths) - lengths
-    step = np.arange(int(lengths.sum()))
-    current[np.repeat(starts - before, lengths) + step] = out.flat[
-        np.repeat(out.offsets[patterns] - before, lengths) + step
-    ]
+class _Found:
+    """One layer's matches: pattern and start arrays, and every index the phrases cover."""
+
+    def __init__(self, matcher: _PhraseMatcher, patterns: I64, starts: I64) -> None:
+        self.matcher = matcher
+        self.patterns = patterns
+        self.starts = starts
+        self.lengths = matcher.out.key_lengths.take(patterns)
+        self.at = _spans(starts, self.lengths)
+
+    def write(self, current: U32) -> list[tuple[int, int, str]]:
+        """Write the outputs as long as their keys into ``current``; (start, end, output) of
+        the others, to splice into the text."""
+        out = self.matcher.out
+        # index in out.flat of the output character for each covered index
+        source = self.at + np.repeat(out.offsets.take(self.patterns) - self.starts, self.lengths)
+        if self.matcher.all_same_length:
+            current[self.at] = out.flat.take(source)
+            return []
+        same = out.same_length.take(self.patterns)
+        covered = np.repeat(same, self.lengths)
+        current[self.at[covered]] = out.flat.take(source[covered])
+        ends = self.starts + self.lengths
+        return [(int(s), int(e), out.texts[p]) for p, s, e in
+                zip(self.patterns[~same], self.starts[~same], ends[~same], strict=True)]
 
 
 def _splice(text: str, splices: list[tuple[int, int, str]]) -> str:

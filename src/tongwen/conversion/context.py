@@ -45,6 +45,8 @@ N_FEATURES = 1 + len(UNIGRAMS) + len(BIGRAMS)  # bias first
 REGIONS = {"shared": 0, "hk": 1}
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _CLASS = np.uint64(0xC2B2AE3D27D4EB4F)
+#: ``k * _CLASS`` (mod 2**64) for each class k: what ``slots`` adds before mixing.
+_CLASSES = np.arange(16, dtype=np.uint64) * _CLASS
 #: Code used for a context position outside the line.
 EDGE = 0x0A
 
@@ -54,6 +56,14 @@ def _mix(h: U64) -> U64:
     h = h ^ (h >> np.uint64(31))
     h = h * _MUL
     h = h ^ (h >> np.uint64(29))
+    return h
+
+
+def _mix_in_place(h: U64) -> U64:
+    """``_mix``, overwriting ``h`` (fewer temporary arrays)."""
+    h ^= h >> np.uint64(31)
+    h *= _MUL
+    h ^= h >> np.uint64(29)
     return h
 
 
@@ -70,23 +80,34 @@ def features(codepoints: U32, positions: I64, region: int = 0) -> U64:
     Context stops at line ends: a line break (LF or CR) and any character beyond it read as
     EDGE, so a text cut at line ends gives the same features piece by piece.
     """
+    return np.ascontiguousarray(features_by_row(codepoints, positions, region).T)
+
+
+def features_by_row(codepoints: U32, positions: I64, region: int = 0) -> U64:
+    """``features`` transposed, shape (N_FEATURES, len(positions)): one row per feature."""
     n = len(codepoints)
-    at = positions[:, None] + _OFFSETS[None, :]  # (p, 4)
-    inside = (at >= 0) & (at < n)
-    ctx = np.where(inside, codepoints[np.clip(at, 0, max(n - 1, 0))], EDGE).astype(np.uint64)
+    at = _OFFSETS[:, None] + positions[None, :]  # (4, p)
+    ctx = codepoints.take(at, mode="clip").astype(np.uint64)
+    if len(positions) and (positions.min() < 2 or positions.max() >= n - 2):
+        ctx[(at < 0) | (at >= n)] = EDGE
     # a line break (LF or CR) is EDGE, and so is every context position beyond it
     edge = (ctx == EDGE) | (ctx == 0x0D)
-    edge[:, 0] |= edge[:, 1]
-    edge[:, 3] |= edge[:, 2]
+    edge[0] |= edge[1]
+    edge[3] |= edge[2]
     ctx[edge] = EDGE
-    keys = np.empty((len(positions), N_FEATURES), dtype=np.uint64)
-    keys[:, 0] = 0
-    keys[:, 1:5] = ctx
-    keys[:, 5] = ctx[:, 0] * _PAIR + ctx[:, 1]  # (-2, -1)
-    keys[:, 6] = ctx[:, 1] * _PAIR + ctx[:, 2]  # (-1, +1)
-    keys[:, 7] = ctx[:, 2] * _PAIR + ctx[:, 3]  # (+1, +2)
-    base = codepoints[positions].astype(np.uint64) * _PRIME + np.uint64(region * 0x51ED27)
-    return _mix(base[:, None] ^ _mix(keys + _SALTS[None, :]))
+    keys = np.empty((N_FEATURES, len(positions)), dtype=np.uint64)
+    keys[0] = 0
+    keys[1:5] = ctx
+    keys[5] = ctx[0] * _PAIR + ctx[1]  # (-2, -1)
+    keys[6] = ctx[1] * _PAIR + ctx[2]  # (-1, +1)
+    keys[7] = ctx[2] * _PAIR + ctx[3]  # (+1, +2)
+    keys += _SALTS[:, None]
+    base = codepoints[positions].astype(np.uint64)
+    base *= _PRIME
+    base += np.uint64(region * 0x51ED27)
+    keys = _mix_in_place(keys)
+    keys ^= base
+    return _mix_in_place(keys)
 
 
 def slots(hashed: U64, n_classes: int, bits: int) -> I64:
@@ -118,6 +139,10 @@ class ContextModel:
         # Scores are sums of float16 weights in float64: exact, so the numpy path and the
         # plain-Python path (a few positions) give the same numbers, in any order.
         self.weights64 = self.weights.astype(np.float64)
+        if (self.valid[:, 1:] & ~self.valid[:, :-1]).any():
+            raise ValueError("a model's candidates must come first in each row")
+        #: Valid candidates come first in each row: row -> how many there are.
+        self.n_valid = self.valid.sum(axis=1)
         self._flat = array("d", self.weights64.tobytes())
         self._valid_rows = [tuple(k for k in range(self.n_classes) if row[k])
                             for row in self.valid.tolist()]
@@ -151,11 +176,38 @@ class ContextModel:
             cps = codepoints.tolist() if len(codepoints) <= 64 else None
             return np.array([self._choose_one(codepoints, cps, int(at), regions)
                              for at in positions.tolist()], dtype=np.int64)
-        s = self.scores(codepoints, positions, regions)
-        best = np.argmax(s, axis=1)
-        gain = s[np.arange(len(positions)), best] - s[:, 0]
+        n_valid = self.n_valid[self.lookup[codepoints[positions]]]
+        totals = self._totals(codepoints, positions, regions, n_valid)
+        best = np.argmax(totals, axis=0)
+        gain = totals[best, np.arange(len(positions))] - totals[0]
         return np.where(gain > self.margin, best, 0).astype(np.int64)
 
+    def _totals(
+        self, codepoints: U32, positions: I64, regions: tuple[int, ...], n_valid: I64
+    ) -> F64:
+        """``scores`` transposed, (classes, positions), as many classes as the most valid.
+
+        A class is scored only where it is valid (-inf elsewhere). Weights hold float16
+        values, so their float64 sums are exact in any order: the same numbers as ``scores``.
+        """
+        n_classes, least = max(int(n_valid.max()), 1), int(n_valid.min())
+        totals = np.zeros((n_classes, len(positions)), dtype=np.float64)
+        shift = np.uint64(64 - self.bits)
+        for code in regions:
+            hashed = features_by_row(codepoints, positions, code)  # (features, positions)
+            for k in range(n_classes):  # ``slots`` one class at a time, in place
+                some = None if k < least else np.flatnonzero(n_valid > k)
+                idx = hashed + _CLASSES[k] if some is None else hashed[:, some] + _CLASSES[k]
+                idx *= _MUL
+                idx >>= shift
+                part = self.weights.take(idx).sum(axis=0, dtype=np.float64)
+                if some is None:
+                    totals[k] += part
+                else:
+                    totals[k, some] += part
+        for k in range(least, n_classes):
+            totals[k, n_valid <= k] = -np.inf
+        return totals
 
     def choose_in_text(self, text: str, positions: list[int], region: str = "shared") -> list[int]:
         """The chosen candidate's code point at each of ``positions`` of ``text`` (a string):
@@ -165,8 +217,10 @@ class ContextModel:
             classes = self.choose(cps, np.array(positions, dtype=np.int64), region).tolist()
         else:
             regions = (0,) if region == "shared" else (0, REGIONS[region])
-            codes = [ord(c) for c in text]
-            classes = [self._choose_one(None, codes, at, regions) for at in positions]
+            classes = []
+            for at in positions:  # the model reads two characters either side
+                near = [ord(c) for c in text[max(at - 2, 0) : at + 3]]
+                classes.append(self._choose_one(None, near, min(at, 2), regions))
         rows = self._rows
         return [self._candidates[rows[text[at]]][k]
                 for at, k in zip(positions, classes, strict=True)]
@@ -193,16 +247,23 @@ class ContextModel:
         if ctx[2] == EDGE:
             ctx[3] = EDGE
         centre = cps[at] if cps is not None else int(codepoints[at])  # type: ignore[index]
-        keys = (0, *ctx, (ctx[0] * _PAIR_I + ctx[1]) & _M64, (ctx[1] * _PAIR_I + ctx[2]) & _M64,
-                (ctx[2] * _PAIR_I + ctx[3]) & _M64)
+        c0, c1, c2, c3 = ctx
+        keys = (c0, c1, c2, c3, (c0 * _PAIR_I + c1) & _M64, (c1 * _PAIR_I + c2) & _M64,
+                (c2 * _PAIR_I + c3) & _M64)
+        # the inner mix of each feature does not depend on the region: once for all regions
+        inner = [_BIAS_I, *(_mix_int((key + salt) & _M64)
+                            for key, salt in zip(keys, _SALTS_I[1:], strict=True))]
         shift = 64 - self.bits
         classes = self._valid_rows[int(self.lookup[centre])]
-        totals = dict.fromkeys(classes, 0.0)
+        totals = [0.0] * len(classes)  # valid classes are 0, 1, ...
         flat = self._flat
         for region in regions:
             base = (centre * _PRIME_I + region * 0x51ED27) & _M64
-            for key, salt in zip(keys, _SALTS_I, strict=True):
-                h = _mix_int(base ^ _mix_int((key + salt) & _M64))
+            for mixed in inner:
+                h = base ^ mixed  # _mix_int, inline
+                h ^= h >> 31
+                h = (h * _MUL_I) & _M64
+                h ^= h >> 29
                 for k in classes:
                     totals[k] += flat[(((h + _CLASS_I[k]) * _MUL_I) & _M64) >> shift]
         best = max(classes, key=lambda k: (totals[k], -k))
@@ -224,6 +285,10 @@ def _mix_int(h: int) -> int:
     h ^= h >> 31
     h = (h * _MUL_I) & _M64
     return h ^ (h >> 29)
+
+
+#: The inner mix of the bias feature (its key is 0).
+_BIAS_I = _mix_int(_SALTS_I[0])
 
 
 def build_candidates(chars: Mapping[str, tuple[str, ...]], n_classes: int) -> tuple[U32, U32]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["ConvertedToken", "Converter", "Inspection", "convert"]
 
 #: Texts longer than this are converted in pieces cut at line ends (memory stays bounded).
-CHUNK_CHARS = 1 << 18
+CHUNK_CHARS = 1 << 16
 
 UserPhrases = Mapping[str, "str | Sequence[str]"] | str | os.PathLike[str]
 
