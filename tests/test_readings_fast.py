@@ -11,8 +11,9 @@ import pytest
 import tongwen
 from tongwen.conversion.converter import Converter
 from tongwen.conversion.detect import detect_script, traditional_only
-from tongwen.readings import scoring
+from tongwen.readings import bulk, fast, scoring
 from tongwen.readings.annotator import Annotator
+from tongwen.readings.disambiguate import NeighbourVotes
 from tongwen.readings.hashing import mix, mix_int
 from tongwen.readings.model import PolyphoneModel, load_model
 from tongwen.readings.words import fmm, word_index
@@ -128,3 +129,48 @@ def test_traditional_only_characters_read_through_simplified() -> None:
         new if old in marked else old for old, new in zip(text, simplified, strict=True)
     )
     assert annotator.readings_of(text) == annotator.readings_of(twin)
+
+
+def _long_texts() -> list[str]:
+    everyday = _everyday()
+    mixed = "".join(SENTENCES) + "𠀀長𪚥長A" + "\n".join(everyday[:30])
+    return [
+        "\n".join(everyday),
+        "\n".join(SENTENCES * 40),
+        tongwen.convert("\n".join(everyday[:80]), to="t"),
+        mixed,
+        "abc " * 100,
+    ]
+
+
+def test_bulk_scores_equal_the_model_scores(
+    model: PolyphoneModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bulk.Bulk.scores`` (the long-text path) gives the model's own scores, bit for bit,
+    in one pass and in small chunks."""
+    table = bulk.bulk_of(scoring.scorer(model))
+    for chunk in (bulk.CHUNK, 7):
+        monkeypatch.setattr(bulk, "CHUNK", chunk)
+        for text in [*SENTENCES, *_long_texts()]:
+            targets = _targets(model, text)
+            if not targets:
+                continue
+            items = [(i, model.lexicon.chars[text[i]], word) for i, word in targets]
+            expected = model._scores(text, items)
+            got = table.target_scores(text, targets)
+            assert got.shape == expected.shape, text
+            assert np.array_equal(got, expected), text
+
+
+def test_bulk_readings_equal_the_fast_path(model: PolyphoneModel) -> None:
+    """``bulk.bulk_readings`` (texts of ``fast.BULK_MIN`` characters or more) reads as the
+    short-text path does, segmentation included."""
+    others = (NeighbourVotes(model.lexicon),)
+    index = word_index(model.lexicon)
+    for text in [*SENTENCES, *_long_texts()]:
+        matches = index.matches(text)
+        assert [tuple(r) for r in bulk.fmm_rows(bulk.match_rows(matches)).tolist()] == fmm(
+            matches
+        )
+        short = fast.short_readings(text, model, others)
+        assert bulk.bulk_readings(text, model, others) == short, text
