@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_repair import SOURCE as REPAIR_SOURCE
 
 import tongwen
 from tongwen.repair import generate as g
@@ -19,13 +20,7 @@ from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _
 
 # Sentences the character model was not trained on (its sources are listed in charlm.json).
 SOURCE = [
-    "希望两省充分发挥各自优势，因为又没说清楚。",
-    "辽宁省党政代表团在安徽考察，学习关于发展的论述。",
-    "关于制造业的发展，我们还有很多问题要讨论。",
-    "这里的干部在干活，头发和发展都很重要。",
-    "随着经济的增长，各地区的联系越来越紧密，应该加强合作。",
-    "会议强调，要坚持以人民为中心的发展思想，推动高质量发展。",
-    "他们在学校里学习语文、数学和历史，还参加了很多活动。",
+    *REPAIR_SOURCE,
     "每个人都有权享受社会保障，并有权实现他的个人尊严。",
     "小时候过年山上很凉，我们一家人围着火炉聊天。",
 ]

@@ -1,13 +1,20 @@
 """What the data builds share: tools/build_data.py (conversion tables) and
-tools/build_readings.py (reading tables), which build_data.py imports and runs.
+tools/build_readings.py (reading tables), which build_data.py imports and runs, and the
+training scripts (tools/train_*.py) that write model weights.
 
 A module of its own so that build_readings.py need not import build_data.py (which imports it).
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The values of an override line that delete its key.
 DELETE = "-"
@@ -49,3 +56,16 @@ def apply_overrides(
             entries[key] = values.split()
         applied += 1
     return applied
+
+
+def write_npz(path: Path, **arrays: np.ndarray) -> None:
+    """np.savez_compressed with fixed zip timestamps: same arrays, same bytes."""
+    import numpy as np
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import sys
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -34,7 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "src" / "tongwen" / "data" / "models"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tools" / "bench"))
+
+from buildlib import write_npz  # noqa: E402
 
 from tongwen.repair.charlm import BAD, normal_form  # noqa: E402
 
@@ -184,17 +185,6 @@ def trigrams(triples: Counter[str], index: dict[str, int], size: int, pair_keys:
         "logp3": np.array(logp, dtype=np.float32)[order].astype(np.float16),
         "backoff3": np.log(np.where(weight > 0, weight, 1.0)).astype(np.float16),
     }
-
-
-def write_npz(path: Path, **arrays: np.ndarray) -> None:
-    """np.savez_compressed with fixed zip timestamps: same arrays, same bytes."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue())
 
 
 def main() -> int:

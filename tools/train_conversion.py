@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import sys
 import time
-import zipfile
 import zlib
 from pathlib import Path
 
@@ -39,6 +37,9 @@ SHARED = ROOT.parent / "shared" / "data" / "traditional"
 OUT = ROOT / "src" / "tongwen" / "data" / "models"
 HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from buildlib import write_npz  # noqa: E402
 
 from tongwen.conversion import compiled as cmp  # noqa: E402
 from tongwen.conversion.context import (  # noqa: E402
@@ -355,17 +356,6 @@ def evaluate(w: np.ndarray, data: dict[str, np.ndarray], valid_all: np.ndarray,
         pred = np.where(gain > m, best, 0)
         out[m] = (base, float((wt * (pred == y)).sum() / wt.sum()))
     return out
-
-
-def write_npz(path: Path, **arrays: np.ndarray) -> None:
-    """np.savez_compressed with fixed zip timestamps: same arrays, same bytes."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue())
 
 
 def main() -> int:

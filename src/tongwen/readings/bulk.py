@@ -25,7 +25,7 @@ from tongwen.readings.features import MAX_COVER, cover_key, head_key, padded_cod
 from tongwen.readings.features import word_key as _word_key
 from tongwen.readings.hashing import SLOT
 from tongwen.readings.model import PolyphoneModel
-from tongwen.readings.scoring import REVISED, TRAINED, Scorer, Target, scorer
+from tongwen.readings.scoring import REVISED, TRAINED, Scorer, Target, built_once, scorer
 from tongwen.readings.words import Match, word_index
 from tongwen.text import code_points
 
@@ -296,17 +296,12 @@ def padded_codes_of(codes: np.ndarray) -> np.ndarray:
     return np.concatenate([pad[:3], codes, pad[3:]])
 
 
-_BULKS: dict[int, Bulk] = {}
+_BULKS: dict[int, tuple[Scorer, Bulk]] = {}
 
 
 def bulk_of(score: Scorer) -> Bulk:
     """The dense tables of ``score``, built once."""
-    found = _BULKS.get(id(score))
-    if found is None or found.score is not score:
-        if len(_BULKS) >= 8:
-            _BULKS.clear()
-        found = _BULKS[id(score)] = Bulk(score)
-    return found
+    return built_once(score, _BULKS, Bulk)
 
 
 def bulk_readings(

@@ -11,9 +11,10 @@ words' votes), each edge word, and each covering lexicon word.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from typing import TypeVar
 
 import numpy as np
 
@@ -310,14 +311,24 @@ def _walk(
     return covering, before, {i: pid for i, (_, pid) in starts.items()}
 
 
-_SCORERS: dict[int, Scorer] = {}
+_SCORERS: dict[int, tuple[PolyphoneModel, Scorer]] = {}
+
+Owner = TypeVar("Owner")
+Built = TypeVar("Built")
+
+
+def built_once(owner: Owner, cache: dict[int, tuple[Owner, Built]],
+               build: Callable[[Owner], Built]) -> Built:
+    """``build(owner)``, kept in ``cache`` by the owner's identity (owners hold arrays: they
+    are not hashable); a full cache (8 owners) starts again."""
+    entry = cache.get(id(owner))
+    if entry is None or entry[0] is not owner:
+        if len(cache) >= 8:
+            cache.clear()
+        entry = cache[id(owner)] = (owner, build(owner))
+    return entry[1]
 
 
 def scorer(model: PolyphoneModel) -> Scorer:
-    """The scorer of ``model``, built once (models hold arrays: they are not hashable)."""
-    found = _SCORERS.get(id(model))
-    if found is None or found.model is not model:
-        if len(_SCORERS) >= 8:
-            _SCORERS.clear()
-        found = _SCORERS[id(model)] = Scorer(model)
-    return found
+    """The scorer of ``model``, built once."""
+    return built_once(model, _SCORERS, Scorer)
