@@ -68,13 +68,21 @@ def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
 
 
 def _explains(line: str, site: dict[str, str], converted: bool, text: str) -> bool:
-    """Whether ``text`` polluted with the ``site`` characters and readings (and, when
-    ``converted``, converted to Simplified as a cleaner does) gives ``line``."""
+    """Whether ``text`` polluted with the ``site`` characters and readings gives ``line``;
+    when a cleaner ``converted`` the page, ``text`` is converted by character first (it is
+    Simplified but for the rebuilt characters; with any polluter's table) and the polluted
+    line converted to Simplified as the cleaner did."""
     from tongwen.conversion.converter import convert
-    from tongwen.repair.generate import pollute
+    from tongwen.repair.generate import TABLES, char_convert, pollute
 
-    page = pollute(text, site_chars=list(site), readings=site, convert=False)
-    return (convert(page, to="s") if converted else page) == line
+    if not converted:
+        return pollute(text, site_chars=list(site), readings=site, convert=False) == line
+    for table in TABLES:  # the cleaner converted the site's characters too
+        written = {char_convert(char, table): reading for char, reading in site.items()}
+        page = pollute(text, site_chars=list(written), readings=written, table=table)
+        if convert(page, to="s") == line:
+            return True
+    return False
 
 
 @cache

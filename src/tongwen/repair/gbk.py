@@ -161,6 +161,8 @@ def _open_leads(byte: int) -> tuple[int, ...]:
 
 #: How many partial byte streams the search keeps.
 BEAM = 4
+#: ... and after a unit that another unknown one follows at once.
+OPEN_BEAM = 32
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
@@ -301,8 +303,9 @@ def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:
 
 def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
           fits: Callable[[str, str], bool], preferred: Collection[str],
-          open_end: bool = False, pending: bool = False, split: bool = False) -> list[bytes]:
-    """The best ``BEAM`` byte streams after ``unit``: each stream in ``beam`` extended by each
+          open_end: bool = False, pending: bool = False, split: bool = False,
+          keep: int = BEAM) -> list[bytes]:
+    """The best ``keep`` byte streams after ``unit``: each stream in ``beam`` extended by each
     of its options (:func:`_options`). A stream's score: the model's score of its text up to
     its last few characters, plus that of those characters, the option and ``following``
     (the text after the unit), plus the option's bonus. When there are more than
@@ -333,7 +336,7 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
     scores = model.score([_decode(beam[k][starts[k]:] + extra + following)
                           for k, extra, _ in grown])
     scores += [committed[k] + gain for k, _, gain in grown]
-    order = sorted(range(len(grown)), key=lambda i: -scores[i])[:BEAM]
+    order = sorted(range(len(grown)), key=lambda i: -scores[i])[:keep]
     return [beam[grown[i][0]] + grown[i][1] for i in order]
 
 
@@ -359,7 +362,10 @@ def repair_units(
         following = _following(encoded, i)
         open_end = isinstance(unit, Lost) and not following and i + 1 < len(encoded)
         split = i > 0 and isinstance(encoded[i - 1], Unknown)
-        beam = _step(beam, unit, following, model, fits, preferred, open_end, pending, split)
+        # With no text after it, a unit's options are judged only by the next unit's.
+        keep = BEAM if following or i + 1 == len(encoded) else OPEN_BEAM
+        beam = _step(beam, unit, following, model, fits, preferred, open_end, pending, split,
+                     keep)
         if not beam:
             return None
         pending = open_end

@@ -19,7 +19,7 @@ from tongwen.repair.charlm import BOUNDARY, CharLM
 from tongwen.repair.clean import traditional_forms
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
 from tongwen.repair.gbk import GARBLE, LONE, Lost, Unit, Unknown, repair_units, with_variants
-from tongwen.repair.generate import pollute
+from tongwen.repair.generate import TABLES, char_convert, pollute
 from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
 from tongwen.repair.strip import ANNOTATION, reading_fits, simplified_forms, strip, tally
@@ -90,8 +90,14 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
                                                         if site[c] not in readings]
 
     def explains(text: str) -> bool:
-        page = pollute(text, site_chars=order, readings=site, convert=False)
-        return (convert(page, to="s") if converted else page) == line
+        if not converted:
+            return pollute(text, site_chars=order, readings=site, convert=False) == line
+        for table in TABLES:
+            written = {char_convert(c, table): site[c] for c in order}
+            page = pollute(text, site_chars=list(written), readings=written, table=table)
+            if convert(page, to="s") == line:
+                return True
+        return False
 
     found: list[str | Unit] = list(_units(line))
     if converted:
