@@ -72,6 +72,33 @@ print(json.dumps([t1 - t0, t2 - t1]))
 """
 
 
+# Run in a fresh interpreter: set up, annotate the first N sentences one by one and then joined
+# in one string, and report the peak resident memory (ru_maxrss, KiB on Linux) in MB.
+MEMORY_PROBE = """\
+import json, resource, sys
+exec(compile(sys.argv[1], "<setup>", "exec"))
+lines = open(sys.argv[2], encoding="utf-8").read().replace("\u2581", "").splitlines()
+lines = lines[: int(sys.argv[3])]
+for line in lines:
+    annotate(line)
+annotate("\\n".join(lines))
+print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+"""
+
+
+def peak_memory(system: SpeedSystem, path: Path, count: int) -> float:
+    """The peak resident memory (MB) of a fresh interpreter that sets ``system`` up and
+    annotates the first ``count`` sentences of ``path`` one by one, then joined."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, system.setup, str(path), str(count)],
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    if proc.returncode != 0:
+        last = proc.stderr.strip().splitlines() or ["no message"]
+        raise benchlib.BenchError(f"memory probe failed: {last[-1]}")
+    return float(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
 def build(system: SpeedSystem) -> Callable[[str], Any]:
     scope: dict[str, Any] = {}
     exec(compile(system.setup, f"<{system.name}>", "exec"), scope)
@@ -208,6 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:
             missing[f"{system.name} start-up"] = f"{type(exc).__name__}: {exc}"
     bare = bare_interpreter(args.startup_runs)
+    peaks: dict[str, float] = {}
+    for system in systems:
+        try:
+            peaks[system.name] = peak_memory(system, shared / "data" / "cpp" / "dev.sent",
+                                             len(inputs[system.name]))
+        except Exception as exc:
+            missing[f"{system.name} memory"] = f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - t_start
 
     text = render(
@@ -227,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         misaligned=misaligned,
         starts=starts,
         bare=bare,
+        peaks=peaks,
         runs=args.runs,
         slow_s=args.slow_s,
         budget_s=args.budget_s,
@@ -254,6 +289,7 @@ def render(
     misaligned: dict[str, int],
     starts: dict[str, tuple[float, float, float]],
     bare: float,
+    peaks: dict[str, float],
     runs: int,
     slow_s: float,
     budget_s: float,
@@ -354,6 +390,7 @@ def render(
                 f"{first_s * 1000:,.1f}",
                 f"{(setup_s + first_s) * 1000:,.0f}",
                 f"{wall * 1000:,.0f}",
+                f"{peaks[system.name]:,.0f}" if system.name in peaks else "—",
             ]
         )
     if rows:
@@ -365,7 +402,10 @@ def render(
             "system and building what the timed call needs (g2pM: its model); *first call* = "
             f"annotating one 23-character sentence ({STARTUP_TEXT}) right after; *process* = "
             "the whole subprocess, interpreter start-up included (a bare `python -c pass` "
-            f"takes {bare * 1000:,.0f} ms). Best of the runs in ms (`--startup-runs`). Command: "
+            f"takes {bare * 1000:,.0f} ms). Best of the runs in ms (`--startup-runs`). *Peak "
+            "RSS* = the peak resident memory of another fresh interpreter that sets the system "
+            "up, annotates the sentences it is timed on one by one and then all of them in one "
+            "string (`ru_maxrss`). Command: "
             f"`{command}`.",
             "",
             benchlib.md_table(
@@ -375,9 +415,10 @@ def render(
                     "first call (ms)",
                     "import + first call (ms)",
                     "process (ms)",
+                    "peak RSS (MB)",
                 ],
                 rows,
-                "lrrrr",
+                "lrrrrr",
             ),
         ]
     return "\n".join(out)

@@ -162,7 +162,7 @@ def _open_leads(byte: int) -> tuple[int, ...]:
 #: How many partial byte streams the search keeps.
 BEAM = 4
 #: ... and after a unit that another unknown one follows at once.
-OPEN_BEAM = 32
+OPEN_BEAM = 8
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
