@@ -73,16 +73,18 @@ print(json.dumps([t1 - t0, t2 - t1]))
 
 
 # Run in a fresh interpreter: set up, annotate the first N sentences one by one and then joined
-# in one string, and report the peak resident memory (ru_maxrss, KiB on Linux) in MB.
+# in one string, and report the peak resident memory in MB: VmHWM, which exec starts afresh
+# (ru_maxrss keeps the forking parent's peak).
 MEMORY_PROBE = """\
-import json, resource, sys
+import json, sys
 exec(compile(sys.argv[1], "<setup>", "exec"))
 lines = open(sys.argv[2], encoding="utf-8").read().replace("\u2581", "").splitlines()
 lines = lines[: int(sys.argv[3])]
 for line in lines:
     annotate(line)
 annotate("\\n".join(lines))
-print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+status = open("/proc/self/status", encoding="ascii").read()
+print(json.dumps(int(status.split("VmHWM:")[1].split()[0]) / 1024))
 """
 
 
@@ -405,7 +407,7 @@ def render(
             f"takes {bare * 1000:,.0f} ms). Best of the runs in ms (`--startup-runs`). *Peak "
             "RSS* = the peak resident memory of another fresh interpreter that sets the system "
             "up, annotates the sentences it is timed on one by one and then all of them in one "
-            "string (`ru_maxrss`). Command: "
+            "string (`VmHWM`). Command: "
             f"`{command}`.",
             "",
             benchlib.md_table(
