@@ -227,6 +227,7 @@ def test_speed_fragment_renders() -> None:
         misaligned={"tongwen": 0},
         starts={"tongwen": (0.2, 0.01, 0.3), "pypinyin": (0.1, 0.001, 0.2)},
         bare=0.01,
+        peaks={"tongwen": 250.4},
         runs=3,
         slow_s=8.0,
         budget_s=25.0,
@@ -236,4 +237,5 @@ def test_speed_fragment_renders() -> None:
     assert "| pypinyin | 50 | 1.00× |" in text
     assert "pypinyin (2 sentences)" in text
     assert "one entry per character for all 4 sentences" in text
-    assert "| tongwen | 200 | 10.0 | 210 | 300 |" in text
+    assert "| tongwen | 200 | 10.0 | 210 | 300 | 250 |" in text
+    assert "| pypinyin | 100 | 1.0 | 101 | 200 | — |" in text
