@@ -27,8 +27,9 @@ class NeighbourVotes:
         self.min_votes = min_votes
 
     @cached_property
-    def _votes(self) -> dict[str, Counter[str]]:
-        """'L' + left + char, or 'R' + char + right -> readings of char in such words."""
+    def _votes(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """'L' + left + char, or 'R' + char + right -> (reading of char in such words, how
+        many), in the order first seen (kept as tuples: a Counter each would cost far more)."""
         votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
         polyphonic = self.lexicon.is_polyphonic
         for word, readings in self.lexicon.words.items():
@@ -39,7 +40,7 @@ class NeighbourVotes:
                     votes["L" + word[j - 1] + char][readings[j]] += 1
                 if j + 1 < len(word):
                     votes["R" + char + word[j + 1]][readings[j]] += 1
-        return dict(votes)
+        return {key: tuple(counts.items()) for key, counts in votes.items()}
 
     def choose(
         self, text: str, queries: Sequence[tuple[int, tuple[str, ...]]]
@@ -51,9 +52,9 @@ class NeighbourVotes:
             tally: Counter[str] = Counter()
             char = text[i]
             if i > 0:
-                tally.update(votes.get("L" + text[i - 1] + char, {}))
+                tally.update(dict(votes.get("L" + text[i - 1] + char, ())))
             if i + 1 < len(text):
-                tally.update(votes.get("R" + char + text[i + 1], {}))
+                tally.update(dict(votes.get("R" + char + text[i + 1], ())))
             best = tally.most_common(1)
             total = sum(tally.values())
             if best and best[0][1] >= self.min_votes and best[0][0] in candidates:
