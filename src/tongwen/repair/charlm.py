@@ -34,21 +34,29 @@ UNSEEN, BOUNDARY = 0, 1
 MODEL_FILE = "charlm.npz"
 
 
+#: Characters read as one symbol: digits as ``0``, Latin letters as ``a`` (ASCII, full-width).
+_FOLDED: dict[str, str] = {
+    chr(code): symbol
+    for symbol, ranges in (("0", ("09", "０９")), ("a", ("az", "AZ", "ａｚ", "ＡＺ")))
+    for bounds in ranges
+    for code in range(ord(bounds[0]), ord(bounds[1]) + 1)
+}
+
+
 def normal_form(char: str) -> str:
     """The symbol the model reads for ``char`` before its simplified form is taken: digits
     are ``0``, Latin letters ``a`` (ASCII and full-width); every other character itself."""
-    if "0" <= char <= "9" or "０" <= char <= "９":
-        return "0"
-    if "a" <= char <= "z" or "A" <= char <= "Z" or "ａ" <= char <= "ｚ" or "Ａ" <= char <= "Ｚ":
-        return "a"
-    return char
+    return _FOLDED.get(char, char)
 
 
 @dataclass(frozen=True)
 class CharLM:
     """The model's arrays: ``ids`` maps a code point to its symbol (0: unseen, 1: the line
     boundary); ``keys`` (sorted) are the seen bigrams ``first * size + second`` with their
-    log-probabilities ``logp``; an unseen bigram costs ``backoff[first] + unigram[second]``."""
+    log-probabilities ``logp``; an unseen bigram costs ``backoff[first] + unigram[second]``.
+    ``keys3`` (sorted) are the kept trigrams ``(first * size + second) * size + third`` with
+    ``logp3``; after a seen bigram context whose trigram was not kept, the bigram's cost is
+    raised by that context's ``backoff3`` (aligned with ``keys``)."""
 
     ids: np.ndarray
     keys: np.ndarray
@@ -129,10 +137,8 @@ def load_charlm() -> CharLM:
         target = ids[ord(normal_form(simple))]
         if target:
             ids[ord(char)] = target
-    for char in "0123456789０１２３４５６７８９":
-        ids[ord(char)] = ids[ord("0")]
-    for lo, hi in (("a", "z"), ("A", "Z"), ("ａ", "ｚ"), ("Ａ", "Ｚ")):
-        ids[ord(lo) : ord(hi) + 1] = ids[ord("a")]
+    for char, symbol in _FOLDED.items():
+        ids[ord(char)] = ids[ord(symbol)]
     unigram = arrays["unigram"].astype(np.float64)
     unigram[ids[ord(BAD)]] = BAD_PAIR
     unigram[UNSEEN] = UNSEEN_CHAR

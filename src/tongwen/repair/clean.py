@@ -16,7 +16,7 @@ from tongwen.repair.gbk import GARBLE, LONE, Unit, repair_units, units, with_var
 from tongwen.repair.restore import ALREADY_SIMPLIFIED, hypothesis, restore
 from tongwen.repair.result import Cleaned
 from tongwen.repair.scan import Scan
-from tongwen.repair.strip import reading_fits, simplified_forms, strip
+from tongwen.repair.strip import reading_fits, strip, traditional_forms
 
 __all__ = ["clean", "in_page_script", "to_simplified"]
 
@@ -83,20 +83,6 @@ def _explains(line: str, site: dict[str, str], converted: bool, text: str) -> bo
         if convert(page, to="s") == line:
             return True
     return False
-
-
-@cache
-def _traditional_forms() -> dict[str, tuple[str, ...]]:
-    forms: dict[str, list[str]] = {}
-    for traditional, simple in sorted(simplified_forms().items()):
-        if traditional != simple:
-            forms.setdefault(simple, [simple]).append(traditional)
-    return {simple: tuple(found) for simple, found in forms.items()}
-
-
-def traditional_forms(char: str) -> tuple[str, ...]:
-    """``char`` and the traditional characters whose simplified form it is."""
-    return _traditional_forms().get(char, (char,))
 
 
 @cache

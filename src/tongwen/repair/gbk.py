@@ -26,7 +26,10 @@ from tongwen.repair.strip import PINYIN, strip
 if TYPE_CHECKING:
     from tongwen.repair.charlm import CharLM
 
-__all__ = ["GARBLE", "LONE", "Lost", "Unknown", "repair_line", "repair_units", "units"]
+__all__ = [
+    "GARBLE", "LONE", "Lost", "Unit", "Unknown", "Variant", "pairwise_errors", "repair_line",
+    "repair_units", "units", "with_variants",
+]
 
 #: A garble: '?' (a lead byte and the '(' of an inserted reading), the reading, ')'.
 GARBLE = re.compile(f"\\?({PINYIN})\\)")
@@ -137,10 +140,7 @@ def _lost_groups(previous: int, following: int | None, open_end: bool
     for byte, char in _characters_after(previous):
         if byte < 0x80:
             continue
-        if byte == 0x80:  # no lead byte: the decoder took it alone, and is back in step
-            found.append((byte, char, (b"",)))
-            continue
-        if open_end:
+        if byte == 0x80 or open_end:  # 0x80 is no lead byte: the decoder took it alone
             found.append((byte, char, (b"",)))
             continue
         after = [bytes((a,)) for a in _ASCII_AFTER if _pair(byte, a) is None]
@@ -270,25 +270,33 @@ def _encode(char: str) -> bytes | None:
         return None
 
 
-def _decode(data: bytes) -> str:
-    """``data`` read as the polluter's decoder reads it (a lead byte 0x81-0xFE always takes
-    two bytes), with :data:`~tongwen.repair.charlm.BAD` for each pair that is no character;
-    a lead byte at the very end (its character cut off by the window) is left out."""
-    return data.decode("gbk", _BAD_PAIRS)
+def pairwise_errors(bad: str, cut: str) -> Callable[[UnicodeError], tuple[str, int]]:
+    """A decoding error handler that reads as the polluter's decoder does: at a lead byte
+    (0x81-0xFE) it takes two bytes, ``bad`` for a pair that is no character (its second byte
+    lost even when ASCII); any other byte that is no character is one ``bad``; a lead byte at
+    the very end gives ``cut``."""
 
+    def handler(error: UnicodeError) -> tuple[str, int]:
+        if not isinstance(error, UnicodeDecodeError):
+            raise error
+        data, start = error.object, error.start
+        lead = 0x81 <= data[start] <= 0xFE
+        if lead and start == len(data) - 1:
+            return cut, len(data)
+        return bad, min(len(data), start + (2 if lead else 1))
 
-def _bad_pairs(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    data, start = error.object, error.start
-    lead = 0x81 <= data[start] <= 0xFE
-    if lead and start == len(data) - 1:
-        return "", len(data)
-    return "\ufffd", min(len(data), start + (2 if lead else 1))
+    return handler
 
 
 _BAD_PAIRS = "tongwen-gbk-bad-pairs"
-codecs.register_error(_BAD_PAIRS, _bad_pairs)
+codecs.register_error(_BAD_PAIRS, pairwise_errors("\ufffd", ""))
+
+
+def _decode(data: bytes) -> str:
+    """``data`` read as the polluter's decoder reads it, with
+    :data:`~tongwen.repair.charlm.BAD` for each pair that is no character; a lead byte at
+    the very end (its character cut off by the window) is left out."""
+    return data.decode("gbk", _BAD_PAIRS)
 
 
 def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:

@@ -35,6 +35,7 @@ from tongwen.conversion.tables import load_table
 from tongwen.errors import InputError
 from tongwen.readings.annotator import Annotator
 from tongwen.readings.lexicon import char_ranks
+from tongwen.repair.gbk import pairwise_errors
 from tongwen.text import is_han
 
 __all__ = [
@@ -201,16 +202,7 @@ def site_reading(char: str) -> str:
 # Steps 2-4: byte-level insertion and the pairwise decoder
 
 
-def _pairs_handler(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    data = error.object
-    start = error.start
-    width = 2 if 0x81 <= data[start] <= 0xFE else 1
-    return "?", min(len(data), start + width)
-
-
-codecs.register_error(_ERRORS, _pairs_handler)
+codecs.register_error(_ERRORS, pairwise_errors("?", "?"))
 
 
 def _check_encoding(encoding: str) -> str:

@@ -16,13 +16,19 @@ from collections.abc import Callable, Collection
 from tongwen.conversion.converter import convert
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.charlm import BOUNDARY, CharLM
-from tongwen.repair.clean import traditional_forms
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
 from tongwen.repair.gbk import GARBLE, LONE, Lost, Unit, Unknown, repair_units, with_variants
 from tongwen.repair.generate import TABLES, char_convert, pollute
 from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
-from tongwen.repair.strip import ANNOTATION, reading_fits, simplified_forms, strip, tally
+from tongwen.repair.strip import (
+    ANNOTATION,
+    reading_fits,
+    simplified_forms,
+    strip,
+    tally,
+    traditional_forms,
+)
 from tongwen.text import han_count
 
 __all__ = ["charlm_score", "clean", "detect", "evidence", "repair_line", "to_simplified"]

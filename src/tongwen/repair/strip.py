@@ -12,7 +12,10 @@ from tongwen.readings.lexicon import load_lexicon
 from tongwen.readings.syllable import parse
 from tongwen.text import HAN_RANGES
 
-__all__ = ["ANNOTATION", "PINYIN", "reading_fits", "simplified_forms", "strip", "tally"]
+__all__ = [
+    "ANNOTATION", "PINYIN", "reading_fits", "simplified_forms", "strip", "tally",
+    "traditional_forms",
+]
 
 _HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 #: One pinyin syllable as pasted by converters: tone marks or a tone digit.
@@ -28,6 +31,21 @@ PASTED = re.compile(f"\\((?<=[{_HAN}]\\()({PINYIN})\\)")
 def simplified_forms() -> dict[str, str]:
     """Traditional character -> its simplified form, for looking readings up."""
     return {k: v[0] for k, v in load_table("TSCharacters").entries.items()}
+
+
+@cache
+def _traditional_forms() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for traditional, simple in sorted(simplified_forms().items()):
+        if traditional != simple:
+            forms.setdefault(simple, [simple]).append(traditional)
+    return {simple: tuple(found) for simple, found in forms.items()}
+
+
+def traditional_forms(char: str) -> tuple[str, ...]:
+    """``char`` and the traditional characters whose simplified form it is (the inverse of
+    :func:`simplified_forms`)."""
+    return _traditional_forms().get(char, (char,))
 
 
 @lru_cache(maxsize=1 << 12)
