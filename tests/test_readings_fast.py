@@ -3,7 +3,9 @@ what the reference path gives: the model's own scores, the token path's readings
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -57,22 +59,24 @@ def _targets(model: PolyphoneModel, text: str) -> list[scoring.Target]:
     ]
 
 
-def _assert_same_scores(model: PolyphoneModel, texts: list[str]) -> None:
-    score = scoring.Scorer(model)
+def _assert_same_scores(model: PolyphoneModel, texts: list[str],
+                        scores: Callable[[str, list[Any]], np.ndarray]) -> None:
+    """``scores(text, targets)`` equals the model's own scores, bit for bit, -inf included."""
     for text in texts:
         targets = _targets(model, text)
         if not targets:
             continue
         items = [(i, model.lexicon.chars[text[i]], word) for i, word in targets]
         expected = model._scores(text, items)
-        got = score.scores(text, targets)
+        got = scores(text, targets)
         assert got.shape == expected.shape, text
-        assert np.array_equal(got, expected), text  # bit for bit, -inf included
+        assert np.array_equal(got, expected), text
 
 
 def test_scores_equal_the_model_scores(model: PolyphoneModel) -> None:
     everyday = _everyday()
-    _assert_same_scores(model, [*SENTENCES, *everyday, "\n".join(everyday)])
+    _assert_same_scores(model, [*SENTENCES, *everyday, "\n".join(everyday)],
+                        scoring.Scorer(model).scores)
 
 
 def test_scores_equal_on_every_path(
@@ -85,7 +89,7 @@ def test_scores_equal_on_every_path(
         monkeypatch.setattr(scoring, "CHUNK", chunk)
         monkeypatch.setattr(scoring, "_GRID", grid)
         monkeypatch.setattr(scoring, "CACHE_LIMIT", limit)
-        _assert_same_scores(model, [text, *SENTENCES, text])
+        _assert_same_scores(model, [text, *SENTENCES, text], scoring.Scorer(model).scores)
 
 
 def test_mix_int_is_mix() -> None:
@@ -151,15 +155,7 @@ def test_bulk_scores_equal_the_model_scores(
     table = bulk.bulk_of(scoring.scorer(model))
     for chunk in (bulk.CHUNK, 7):
         monkeypatch.setattr(bulk, "CHUNK", chunk)
-        for text in [*SENTENCES, *_long_texts()]:
-            targets = _targets(model, text)
-            if not targets:
-                continue
-            items = [(i, model.lexicon.chars[text[i]], word) for i, word in targets]
-            expected = model._scores(text, items)
-            got = table.target_scores(text, targets)
-            assert got.shape == expected.shape, text
-            assert np.array_equal(got, expected), text
+        _assert_same_scores(model, [*SENTENCES, *_long_texts()], table.target_scores)
 
 
 def test_bulk_readings_equal_the_fast_path(model: PolyphoneModel) -> None:
