@@ -170,3 +170,23 @@ def test_bulk_readings_equal_the_fast_path(model: PolyphoneModel) -> None:
         )
         short = fast.short_readings(text, model, others)
         assert bulk.bulk_readings(text, model, others) == short, text
+
+
+def test_bulk_readings_in_pieces_equal_one_pass(model: PolyphoneModel) -> None:
+    """A long text read in pieces cut after line breaks (``bulk.PIECE``) reads as in one
+    pass: small pieces, lines that start and end with polyphones, a line longer than a piece,
+    a text without a line break and one that ends with it."""
+    others = (NeighbourVotes(model.lexicon),)
+    lines = [*_everyday(), *SENTENCES, "长" * 40, "行长还", "\n", "了得地着还行长重都为和"]
+    text = "\n".join(lines[i % len(lines)] for i in range(3 * len(lines)))
+    assert len(text) > 4 * 600
+    whole = fast.short_readings(text, model, others)
+    for piece in (600, 257, 50, 3):
+        spans = bulk.line_pieces(text, piece)
+        assert len(spans) > 1
+        assert [stop for _, stop in spans[:-1]] == [start for start, _ in spans[1:]]
+        assert all(text[stop - 1] == "\n" for _, stop in spans[:-1])
+        assert bulk.bulk_readings(text, model, others, piece=piece) == whole, piece
+    one_line = text.replace("\n", "。")
+    assert bulk.line_pieces(one_line, 600) == [(0, len(one_line))]
+    assert bulk.bulk_readings(text + "\n", model, others, piece=600) == [*whole, None]

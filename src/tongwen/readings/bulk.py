@@ -21,7 +21,14 @@ import numpy as np
 from tongwen.readings.agreement import MAX_LEN, N_STATES, STATE_FEATURES
 from tongwen.readings.assign import Disambiguator
 from tongwen.readings.fast import ask_others, confidence
-from tongwen.readings.features import MAX_COVER, cover_key, head_key, padded_codes, window_keys
+from tongwen.readings.features import (
+    MAX_COVER,
+    WINDOW,
+    cover_key,
+    head_key,
+    padded_codes,
+    window_keys,
+)
 from tongwen.readings.features import word_key as _word_key
 from tongwen.readings.hashing import SLOT
 from tongwen.readings.model import PolyphoneModel
@@ -29,10 +36,13 @@ from tongwen.readings.scoring import REVISED, TRAINED, Scorer, Target, built_onc
 from tongwen.readings.words import Match, word_index
 from tongwen.text import code_points
 
-__all__ = ["Bulk", "bulk_of", "bulk_readings", "fmm_rows", "match_rows"]
+__all__ = ["Bulk", "bulk_of", "bulk_readings", "fmm_rows", "line_pieces", "match_rows"]
 
 #: Targets whose window columns are gathered in one numpy pass at most (memory stays flat).
 CHUNK = 8192
+#: Texts longer than this many characters are read in pieces cut after line breaks, so that
+#: the temporary arrays of a long text stay small (same readings: see ``bulk_readings``).
+PIECE = 1 << 15
 _BEFORE, _AFTER = 12, 13  # the edge words' context columns (``features.N_CONTEXT`` - 2, - 1)
 _MAX_INDEX = 99  # ``Scorer``'s index of a segmentation word's reading that is no candidate
 
@@ -305,9 +315,43 @@ def bulk_of(score: Scorer) -> Bulk:
 
 
 def bulk_readings(
+    text: str, model: PolyphoneModel, others: Sequence[Disambiguator], piece: int = PIECE
+) -> list[str | None]:
+    """``fast.fast_readings(text, model, others)``, in numpy passes (for long texts).
+
+    A text longer than ``piece`` characters is read in pieces cut just after line breaks,
+    each read with ``WINDOW`` characters of the text either side: no lexicon word holds a
+    line break, the model's window reaches ``WINDOW`` characters and the other
+    disambiguators one, so every reading is what the whole text gives."""
+    out: list[str | None] = []
+    for start, stop in line_pieces(text, piece):
+        first, last = max(start - WINDOW, 0), min(stop + WINDOW, len(text))
+        found = _piece_readings(text[first:last], model, others)
+        out += found[start - first : stop - first]
+    return out
+
+
+def line_pieces(text: str, piece: int) -> list[tuple[int, int]]:
+    """``text`` cut into (start, stop) spans of at most ``piece`` characters, each ending
+    just after a line break (a line longer than ``piece`` is one span; the last span ends
+    with the text)."""
+    spans, start = [], 0
+    while len(text) - start > piece:
+        stop = text.rfind("\n", start, start + piece) + 1
+        if stop <= start:
+            stop = text.find("\n", start + piece) + 1
+            if stop <= 0:
+                break
+        spans.append((start, stop))
+        start = stop
+    spans.append((start, len(text)))
+    return spans
+
+
+def _piece_readings(
     text: str, model: PolyphoneModel, others: Sequence[Disambiguator]
 ) -> list[str | None]:
-    """``fast.fast_readings(text, model, others)``, in numpy passes (for long texts)."""
+    """``bulk_readings`` of one piece, in one numpy pass."""
     bulk = bulk_of(scorer(model))
     codes = np.minimum(code_points(text), len(bulk.kinds) - 1).astype(np.int64)
     rows = match_rows(bulk.index.matches(text))

@@ -46,6 +46,7 @@ from tongwen.text import code_points
 __all__ = [
     "MAX_COVER",
     "N_PRIOR",
+    "WINDOW",
     "TextFeatures",
     "encode_text",
     "head_key",
