@@ -12,6 +12,8 @@ from conftest import ROOT, SHARED
 
 #: Trained weights, built by tools/train_*.py (not by build_data.py); their tests check them.
 MODELS = "models"
+#: Built by tools/build_char_groups.py (not by build_data.py): checked below.
+GROUPS = Path("readings") / "char_groups.tsv"
 
 
 def test_rebuild_matches_committed_data(tmp_path: Path) -> None:
@@ -28,8 +30,24 @@ def test_rebuild_matches_committed_data(tmp_path: Path) -> None:
     shipped = sorted(
         p.relative_to(committed) for p in committed.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
-        and p.relative_to(committed).parts[0] != MODELS
+        and p.relative_to(committed).parts[0] != MODELS and p.relative_to(committed) != GROUPS
     )
     assert built == shipped
     for relative in built:
         assert filecmp.cmp(out / relative, committed / relative, shallow=False), relative
+
+
+def test_rebuild_char_groups_matches_committed_table(tmp_path: Path) -> None:
+    """tools/build_char_groups.py gives the committed groups table again, byte for byte."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_char_groups import SOURCES
+
+    for rel, _, _ in SOURCES:
+        if not (SHARED / "data" / rel).exists():
+            pytest.skip(f"the groups table needs ../shared/data/{rel}")
+    out = tmp_path / "char_groups.tsv"
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_char_groups.py"), "--out", str(out)],
+        check=True, capture_output=True,
+    )
+    assert filecmp.cmp(out, ROOT / "src" / "tongwen" / "data" / GROUPS, shallow=False)

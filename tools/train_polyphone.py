@@ -10,6 +10,12 @@ character labelled; ``pinyin_clean``, dictionary tones) and the CPP dev split (t
 data/eval/cpp_dev_folds.tsv; a cross-validation run leaves one out). g2pL dev is only for model
 selection; AISHELL-3 (train only: whether weights from it may ship is unclear) is left out.
 
+The features read the character groups of src/tongwen/data/readings/char_groups.tsv (built by
+tools/build_char_groups.py from unlabelled text; its hash is recorded, and the model is refused
+with another table): rebuild the groups first, then retrain. The group features (the groups of
+the characters either side of the target: 64 groups, chosen over 32/128/256 and over wider
+windows on g2pL dev) were added with the other hyper-parameters left as they were.
+
 The model is multinomial logistic regression over each target's candidate readings, with L2
 regularisation, fitted by full-batch L-BFGS in numpy: deterministic (no random state), same
 weights on every machine up to floating-point summation order. The weights file is written
@@ -33,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from tongwen.readings.features import N_PRIOR  # noqa: E402
+from tongwen.readings.groups import GROUPS_FILE, groups_sha256, load_groups  # noqa: E402
 from tongwen.readings.lexicon import ReadingLexicon, load_lexicon  # noqa: E402
 from tongwen.readings.model import (  # noqa: E402
     FEATURE_VERSION,
@@ -200,6 +207,7 @@ def encode(examples: Iterable[Example], lexicon: ReadingLexicon, bits: int) -> E
     """Every gold label on a polyphonic character whose candidates hold it, encoded with
     ``text_features`` (the model's own feature function)."""
     words = word_index(lexicon)
+    groups = load_groups()
     off = 1 << bits
     slots: list[np.ndarray] = []
     prior: list[np.ndarray] = []
@@ -224,7 +232,7 @@ def encode(examples: Iterable[Example], lexicon: ReadingLexicon, bits: int) -> E
             gold.append(candidates.index(reading))
         if not items:
             continue
-        feats = text_features(text, items, words, bits)
+        feats = text_features(text, items, words, bits, groups)
         active = feats.dense != off
         rows = np.broadcast_to(np.arange(len(feats.dense))[:, None], feats.dense.shape)
         columns = np.broadcast_to(np.arange(feats.dense.shape[1]), feats.dense.shape)
@@ -405,7 +413,8 @@ def train_encoded(
     counts = {name: len(e.gold) for name, e in others.items()}
     counts.update({f"cpp_dev_fold{k}": len(per_fold[k].gold) for k in folds})
     provenance = provenance_record(shared, settings, counts, holdout, arrays)
-    return model_from_arrays(arrays, lexicon, settings.override), provenance
+    model = model_from_arrays(arrays, lexicon, settings.override, load_groups())
+    return model, provenance
 
 
 def provenance_record(
@@ -419,6 +428,8 @@ def provenance_record(
         "model": "tongwen polyphone model (log-linear, hashed features)",
         "built_by": "tools/train_polyphone.py",
         "feature_version": FEATURE_VERSION,
+        "groups": f"src/tongwen/data/readings/{GROUPS_FILE} (tools/build_char_groups.py)",
+        "groups_sha256": groups_sha256(),
         "bits": settings.bits,
         "l2": settings.l2,
         "prior_scale": settings.prior_scale,

@@ -23,6 +23,7 @@ from tongwen.readings.assign import Disambiguator
 from tongwen.readings.fast import ask_others, confidence
 from tongwen.readings.features import (
     MAX_COVER,
+    N_CONTEXT,
     WINDOW,
     cover_key,
     head_key,
@@ -43,7 +44,7 @@ CHUNK = 8192
 #: Texts longer than this many characters are read in pieces cut after line breaks, so that
 #: the temporary arrays of a long text stay small (same readings: see ``bulk_readings``).
 PIECE = 1 << 15
-_BEFORE, _AFTER = 12, 13  # the edge words' context columns (``features.N_CONTEXT`` - 2, - 1)
+_BEFORE, _AFTER = N_CONTEXT - 2, N_CONTEXT - 1  # the edge words' context columns
 _MAX_INDEX = 99  # ``Scorer``'s index of a segmentation word's reading that is no candidate
 
 
@@ -226,7 +227,7 @@ class Bulk:
             pick = short[span == size]
             ends[pick[:, 2]] = pick[:, 0]
             begins[pick[:, 1]] = pick[:, 0]
-        window = window_keys(padded_codes_of(codes), positions)
+        window = window_keys(padded_codes_of(codes), positions, self.score.groups)
         return np.concatenate(
             [
                 self._bias[index + 1, None],

@@ -8,7 +8,8 @@ candidate reading ``r`` (a *row*), the features are:
   ``c``, if a word covers it), the characters at offsets -3..+3, the bigrams left, right and
   around ``i``, the trigrams left and right, the longest lexicon word (2..MAX_COVER) ending
   just before ``i`` and the one starting just after, and every lexicon word of 2..MAX_COVER
-  characters covering ``i`` (with ``i``'s offset in it);
+  characters covering ``i`` (with ``i``'s offset in it), and the groups
+  (``tongwen.readings.groups``) of the characters just before and just after ``i``;
 - agreement, each keyed once alone and once by ``c``: ``r`` is the default and no word covers
   ``c`` (D), the default against the word's other reading (Dx), some covering word gives
   ``r`` (P, and P2..P5 by the longest such word's length), every covering word gives it
@@ -67,6 +68,13 @@ for _col, _offsets in enumerate(_WINDOW_COLUMNS):
     for _o in _offsets:
         _FORMS[_o + WINDOW, _col] = splitmix(100 * _col + _o + 50) | 1
 N_CONTEXT = 1 + len(_WINDOW_COLUMNS) + 2
+# The group columns: the group of the character just before and just after the target.
+_GROUP_COLUMNS = ((-1,), (1,))
+_GROUP_FORMS = np.zeros((2 * WINDOW + 1, len(_GROUP_COLUMNS)), dtype=np.uint64)
+for _col, _offsets in enumerate(_GROUP_COLUMNS):
+    for _o in _offsets:
+        _GROUP_FORMS[_o + WINDOW, _col] = splitmix(900 * _col + _o + 77) | 1
+_GROUP_TYPES = np.array([splitmix(9100 + c) for c in range(len(_GROUP_COLUMNS))], np.uint64)
 _TYPE_INTS = [splitmix(7000 + c) for c in range(N_CONTEXT)]
 _TYPES = np.array(_TYPE_INTS, np.uint64)
 _HEAD_COLUMNS = [0, N_CONTEXT - 2, N_CONTEXT - 1]
@@ -124,7 +132,8 @@ class TextFeatures:
     """The feature slots of every (target, candidate) row of one text.
 
     ``row_target``/``row_cand``: each row's target number and candidate index; ``dense``:
-    one slot per fixed feature (rows x (N_PRIOR + N_CONTEXT - 1)), bias and agreement columns
+    one slot per fixed feature (rows x (N_PRIOR + N_CONTEXT - 1), plus the group columns
+    when there are groups), bias and agreement columns
     first (``N_PRIOR`` of them); ``cover_row``/``cover_slot``: the covering-word features, one
     entry each. Inactive features hold slot ``2**bits``.
     """
@@ -149,11 +158,18 @@ def padded_codes(text: str) -> np.ndarray:
     return np.concatenate([_PAD[:WINDOW], code_points(text), _PAD[WINDOW:]])
 
 
-def window_keys(padded: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def window_keys(
+    padded: np.ndarray, targets: np.ndarray, groups: np.ndarray | None = None
+) -> np.ndarray:
     """The keys of the window context columns (1..11) of each target position (k x 11),
-    ``padded`` being ``padded_codes(text)``."""
-    out: np.ndarray = mix(np.dot(padded[targets[:, None] + _SPAN], _FORMS) + _TYPES[1:-2])
-    return out
+    ``padded`` being ``padded_codes(text)``; with a ``groups`` table (``readings.groups``),
+    then the group columns (k x 13)."""
+    window = padded[targets[:, None] + _SPAN]
+    out: np.ndarray = mix(np.dot(window, _FORMS) + _TYPES[1:-2])
+    if groups is None:
+        return out
+    near = groups[window.astype(np.intp)].astype(np.uint64)
+    return np.concatenate([out, mix(np.dot(near, _GROUP_FORMS) + _GROUP_TYPES)], axis=1)
 
 
 def head_key(value: int, column: int) -> int:
@@ -253,11 +269,13 @@ def encode_text(
     candidates: Sequence[tuple[str, ...]],
     fmm: Sequence[tuple[str, int] | None],
     bits: int,
+    groups: np.ndarray | None = None,
 ) -> TextFeatures:
     """The features of ``targets`` (positions in ``text``, at least one) with their
     ``candidates`` (the first is the default) and the (reading, length) the segmentation's
     word gives each, or None; ``matches`` are all lexicon-word occurrences in ``text``
-    (``WordIndex.matches``) and ``readings[pid]`` the readings of word ``pid``."""
+    (``WordIndex.matches``) and ``readings[pid]`` the readings of word ``pid``; ``groups``:
+    the characters' groups (``readings.groups``), None for no group features."""
     k = len(targets)
     infos = [_target(text[i], cs, bits) for i, cs in zip(targets, candidates, strict=True)]
     sizes = [len(cs) for cs in candidates]
@@ -266,7 +284,7 @@ def encode_text(
     _heads(walk, targets, infos, fmm, (edges[0], edges[1]))
 
     head = mix(np.array(walk.head, np.uint64).reshape(k, 3) + _TYPES[_HEAD_COLUMNS])
-    window = window_keys(padded_codes(text), np.array(targets, np.int64))
+    window = window_keys(padded_codes(text), np.array(targets, np.int64), groups)
     context = np.concatenate([head[:, :1], window, head[:, 1:]], axis=1)
     row_target = np.repeat(np.arange(k), sizes)
     pair = np.concatenate([info.pairs for info in infos])

@@ -24,6 +24,7 @@ import numpy as np
 from tongwen.errors import DataError
 from tongwen.readings.assign import Choice, make_choice
 from tongwen.readings.features import MAX_COVER, TextFeatures, encode_text
+from tongwen.readings.groups import groups_sha256, load_groups
 from tongwen.readings.lexicon import ReadingLexicon, load_lexicon
 from tongwen.readings.words import WordIndex, word_index
 
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the features change: a weights file of another version is refused.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 MODEL_FILE = "polyphone.npz"
 PROVENANCE_FILE = "polyphone.json"
 
@@ -58,10 +59,11 @@ def _window(text: str, items: Sequence[Item]) -> tuple[str, Sequence[Item]]:
 
 
 def text_features(
-    text: str, items: Sequence[Item], words: WordIndex, bits: int
+    text: str, items: Sequence[Item], words: WordIndex, bits: int,
+    groups: np.ndarray | None = None,
 ) -> TextFeatures:
-    """The features of ``items`` in ``text`` (at least one item): the one function training
-    and inference share."""
+    """The features of ``items`` in ``text`` (at least one item), with the characters'
+    ``groups`` (None: no group features): the one function training and inference share."""
     return encode_text(
         text,
         words.matches(text),
@@ -70,6 +72,7 @@ def text_features(
         [tuple(c) for _, c, _ in items],
         [f for _, _, f in items],
         bits,
+        groups,
     )
 
 
@@ -86,6 +89,8 @@ class PolyphoneModel:
     #: The characters whose lexicon-word readings the model re-reads (the training data
     #: showed words reading them wrong); None: every trained character.
     revised: frozenset[str] | None = None
+    #: The characters' groups its group features read (``readings.groups``); None: none.
+    groups: np.ndarray | None = field(default=None, repr=False, compare=False)
     _table: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -101,7 +106,7 @@ class PolyphoneModel:
 
     def _scores(self, text: str, items: Sequence[Item]) -> np.ndarray:
         """Scores, items x widest candidate list (-inf beyond an item's candidates)."""
-        feats = text_features(text, items, word_index(self.lexicon), self.bits)
+        feats = text_features(text, items, word_index(self.lexicon), self.bits, self.groups)
         width = max(len(c) for _, c, _ in items)
         grid = np.full((len(items), width), -np.inf)
         grid[feats.row_target, feats.row_cand] = feats.scores(self._table)
@@ -197,15 +202,17 @@ def read_model_files() -> tuple[dict[str, np.ndarray], dict[str, object]]:
 
 
 def model_from_arrays(
-    arrays: Mapping[str, np.ndarray], lexicon: ReadingLexicon, override: float = 0.5
+    arrays: Mapping[str, np.ndarray], lexicon: ReadingLexicon, override: float = 0.5,
+    groups: np.ndarray | None = None,
 ) -> PolyphoneModel:
-    """A model from the arrays the training script writes (``weights``, ``trained``)."""
+    """A model from the arrays the training script writes (``weights``, ``trained``) and
+    the groups table it was trained with."""
     weights = np.asarray(arrays["weights"])
     if len(weights) & (len(weights) - 1):
         raise DataError("polyphone weights: table size is not a power of two")
     trained = frozenset(str(arrays["trained"].item()))
     revised = frozenset(str(arrays["revised"].item())) if "revised" in arrays else trained
-    return PolyphoneModel(weights, trained, lexicon, override, revised)
+    return PolyphoneModel(weights, trained, lexicon, override, revised, groups)
 
 
 @cache
@@ -214,8 +221,10 @@ def load_model() -> PolyphoneModel:
     arrays, provenance = read_model_files()
     if provenance.get("feature_version") != FEATURE_VERSION:
         raise DataError("packaged polyphone model was built for other features; rebuild it")
+    if provenance.get("groups_sha256") != groups_sha256():
+        raise DataError("packaged polyphone model was trained with other character groups")
     override = float(provenance.get("override", 0.5))  # type: ignore[arg-type]
-    return model_from_arrays(arrays, load_lexicon(), override)
+    return model_from_arrays(arrays, load_lexicon(), override, load_groups())
 
 
 def trained_chars(chars: Iterable[str]) -> np.ndarray:
