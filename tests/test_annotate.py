@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tongwen
+from tongwen.text import is_han
 
 
 def readings(text: str, **options: object) -> list[str | None]:
@@ -167,3 +168,16 @@ def test_unknown_options_are_errors() -> None:
                     {"readings": "hk"}, {"to": "jp"}):
         with pytest.raises(tongwen.UnknownSchemeError):
             tongwen.Annotator(**options)  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_pass_through_unread() -> None:
+    """Lone surrogates in a Python string are non-Han characters: no reading, kept as they
+    are, in short and long texts."""
+    for text in ("长城\ud800长城", ("银行\udcff行长。\n" * 200)):
+        readings = tongwen.pinyin(text, tone="numbers")
+        assert len(readings) == len(text)
+        for char, reading in zip(text, readings, strict=True):
+            assert (reading is None) == (not is_han(char))
+        assert readings[:2] == (["chang2", "cheng2"] if text[0] == "长" else ["yin2", "hang2"])
+        assert tongwen.annotate(text).count("\ud800") == text.count("\ud800")
+        assert tongwen.annotate(text).count("\udcff") == text.count("\udcff")

@@ -244,3 +244,18 @@ def test_non_han_characters_pass_through(scheme: str) -> None:
         assert out.count("\n") == text.count("\n")
 
     check()
+
+
+@pytest.mark.parametrize("to", ["t", "tw", "hk", "s", "twp"])
+def test_lone_surrogates_pass_through(to: str) -> None:
+    """A Python string may hold lone surrogates (``surrogateescape`` decoding): they are
+    non-Han characters and pass through unchanged, short texts and long ones alike, and the
+    Han characters around them convert as without them."""
+    for text in ("发展\ud800头发", "发展\udcff头发。\n" * 400):
+        out = tongwen.convert(text, to=to)
+        clean = tongwen.convert(text.replace("\ud800", "。").replace("\udcff", "。"), to=to)
+        assert len(out) == len(text)
+        assert [i for i, c in enumerate(out) if "\ud800" <= c <= "\udfff"] == [
+            i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"
+        ]
+        assert out.replace("\ud800", "。").replace("\udcff", "。") == clean

@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # numpy loads on first use, not when tongwen is imported
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["HAN_RANGES", "HAN_RE", "code_points", "han_count", "is_han"]
+__all__ = ["HAN_RANGES", "HAN_RE", "code_points", "han_count", "is_han", "searchable"]
 
 #: Code-point ranges tongwen treats as Han: radicals, the ideographic iteration marks,
 #: CJK Unified Ideographs and Extensions A-H, and the Compatibility Ideographs.
@@ -63,3 +63,13 @@ def code_points(text: str) -> npt.NDArray[np.uint32]:
     import numpy as np
 
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def searchable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length, same indices): what
+    a string automaton, which reads UTF-8, accepts. No dictionary key holds either character,
+    so the matches are the same."""
+    return _SURROGATE.sub("\ufffd", text)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from tongwen.conversion.context import ContextUse
 from tongwen.conversion.layers import Layer
-from tongwen.text import code_points
+from tongwen.text import code_points, searchable
 
 __all__ = ["CompiledScheme", "char_map"]
 
@@ -136,7 +136,10 @@ class _PhraseMatcher:
             self._short = ahocorasick_rs.AhoCorasick(
                 self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
             )
-        found: list[tuple[int, int, int]] = self._short.find_matches_as_indexes(text)
+        try:
+            found: list[tuple[int, int, int]] = self._short.find_matches_as_indexes(text)
+        except UnicodeEncodeError:  # lone surrogates: they pass through, unconverted
+            found = self._short.find_matches_as_indexes(searchable(text))
         return found
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from tongwen.readings.lexicon import ReadingLexicon
+from tongwen.text import searchable
 
 __all__ = ["Match", "WordIndex", "fmm", "word_index"]
 
@@ -51,11 +52,12 @@ class WordIndex:
         last = getattr(self._last, "value", None)
         if last is not None and last[0] is text:
             return last[1]  # type: ignore[no-any-return]
-        found: list[Match] = (
-            self._automaton.find_matches_as_indexes(text, overlapping=True)
-            if self._automaton is not None and len(text) > 1
-            else []
-        )
+        found: list[Match] = []
+        if self._automaton is not None and len(text) > 1:
+            try:
+                found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+            except UnicodeEncodeError:  # lone surrogates: they pass through, unread
+                found = self._automaton.find_matches_as_indexes(searchable(text), overlapping=True)
         self._last.value = (text, found)
         return found
 
