@@ -19,11 +19,14 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tongwen.repair.strip import PINYIN, strip
+from tongwen.text import code_points
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tongwen.repair.charlm import CharLM
 
 __all__ = [
@@ -178,15 +181,12 @@ PREFERRED_BONUS = 2.0
 Options = list[tuple[bytes, str, tuple[bytes, ...], float]]
 
 
-def _options(unit: Unit, previous: int, following: bytes, open_end: bool,
-             pending: bool, split: bool, fits: Callable[[str, str], bool],
-             preferred: Collection[str]) -> Options:
-    """The bytes that may fill ``unit`` after the byte ``previous``, with their bonus: for an
-    :class:`Unknown`, a byte making a character read as its reading (a preferred one earns
-    :data:`PREFERRED_BONUS`); for a :class:`Lost` pair, :func:`_lost_groups` whose character
-    is no preferred one (the polluter would have annotated it), unless a reading was pasted
-    between its two bytes (``split``: the unit before was an :class:`Unknown`). When the unit
-    before was a :class:`Lost` pair that left its lead byte open (``pending``), that byte
+def _options(unit: Unknown | Variant, previous: int, pending: bool,
+             fits: Callable[[str, str], bool], preferred: Collection[str]) -> Options:
+    """The bytes that may fill ``unit`` (no :class:`Lost` pair: see :func:`_lost_options`)
+    after the byte ``previous``, with their bonus: for an :class:`Unknown`, a byte making a
+    character read as its reading (a preferred one earns :data:`PREFERRED_BONUS`). When the
+    unit before was a :class:`Lost` pair that left its lead byte open (``pending``), that byte
     comes first."""
     if isinstance(unit, Variant):
         return [(data, "", (b"",), 0.0) for char in unit.chars
@@ -194,13 +194,72 @@ def _options(unit: Unit, previous: int, following: bytes, open_end: bool,
     out: Options = []
     for lead in _open_leads(previous) if pending else (None,):
         before, head = (previous, b"") if lead is None else (lead, bytes((lead,)))
-        if isinstance(unit, Unknown):
-            out += [(head + bytes((byte,)), "", (b"",), PREFERRED_BONUS * (char in preferred))
-                    for byte, char in _candidates(before, unit.reading, fits)]
+        out += [(head + bytes((byte,)), "", (b"",), PREFERRED_BONUS * (char in preferred))
+                for byte, char in _candidates(before, unit.reading, fits)]
+    return out
+
+
+class _LostBundle(NamedTuple):
+    """The options of a :class:`Lost` pair after one byte (:func:`_lost_groups` less some
+    characters), with their characters' code points and how many next bytes they allow."""
+
+    groups: tuple[tuple[int, str, tuple[bytes, ...]], ...]
+    codes: np.ndarray
+    rests: int
+
+
+@lru_cache(maxsize=1 << 12)
+def _lost_bundle(before: int, following: int | None, open_end: bool,
+                 excluded: frozenset[str]) -> _LostBundle:
+    """:func:`_lost_groups` whose character is none of ``excluded``, bundled."""
+    import numpy as np
+
+    groups = tuple(g for g in _lost_groups(before, following, open_end) if g[1] not in excluded)
+    codes = np.array([ord(char) for _, char, _ in groups], dtype=np.int64)
+    return _LostBundle(groups, codes, sum(len(after) for _, _, after in groups))
+
+
+#: The options of a :class:`Lost` pair for one stream: ``(stream, head, bundle)``, the
+#: options' first bytes being ``head`` and then each group's byte.
+LostOptions = list[tuple[int, bytes, _LostBundle]]
+
+
+def _lost_options(beam: list[bytes], following: bytes, open_end: bool, pending: bool,
+                  split: bool, preferred: frozenset[str]) -> LostOptions:
+    """The options of a :class:`Lost` pair after each non-empty stream of ``beam``: the
+    :func:`_lost_groups` after its last byte whose character is no preferred one (the
+    polluter would have annotated it), unless a reading was pasted between its two bytes
+    (``split``: the unit before was an :class:`Unknown`). When the unit before was a
+    :class:`Lost` pair that left its lead byte open (``pending``), that byte comes first."""
+    excluded = frozenset() if split else preferred
+    nxt = following[0] if following else None
+    out: LostOptions = []
+    for k, prefix in enumerate(beam):
+        if not prefix:
             continue
-        groups = _lost_groups(before, following[0] if following else None, open_end)
-        out += [(head + bytes((byte,)), char, after, 0.0) for byte, char, after in groups
-                if split or char not in preferred]
+        if not pending:
+            out.append((k, b"", _lost_bundle(prefix[-1], nxt, open_end, excluded)))
+            continue
+        out += [(k, bytes((lead,)), _lost_bundle(lead, nxt, open_end, excluded))
+                for lead in _open_leads(prefix[-1])]
+    return out
+
+
+def _expand(options: LostOptions, picked: Sequence[int] | None = None) -> list[Group]:
+    """The groups of ``options`` in order (only the ``picked`` ones, by their place in that
+    order, when given)."""
+    if picked is None:
+        return [(k, head + bytes((byte,)), char, after, 0.0) for k, head, bundle in options
+                for byte, char, after in bundle.groups]
+    import numpy as np
+
+    ends = np.cumsum([len(bundle.groups) for _, _, bundle in options])
+    out: list[Group] = []
+    for i in picked:
+        o = int(np.searchsorted(ends, i, side="right"))
+        k, head, bundle = options[o]
+        byte, char, after = bundle.groups[i - (int(ends[o - 1]) if o else 0)]
+        out.append((k, head + bytes((byte,)), char, after, 0.0))
     return out
 
 
@@ -309,43 +368,109 @@ def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:
     return starts[-chars] if len(starts) >= chars else 0
 
 
+#: An option for one stream: ``(stream, first bytes, their character or "", the bytes that may
+#: follow them, bonus)``.
+Group = tuple[int, bytes, str, tuple[bytes, ...], float]
+
+
 def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
-          fits: Callable[[str, str], bool], preferred: Collection[str],
+          fits: Callable[[str, str], bool], preferred: frozenset[str],
           open_end: bool = False, pending: bool = False, split: bool = False,
           keep: int = BEAM) -> list[bytes]:
     """The best ``keep`` byte streams after ``unit``: each stream in ``beam`` extended by each
-    of its options (:func:`_options`). A stream's score: the model's score of its text up to
-    its last few characters, plus that of those characters, the option and ``following``
-    (the text after the unit), plus the option's bonus. When there are more than
-    :data:`SHORTLIST` options, only those whose first bytes are among the ``SHORTLIST`` best
-    (judged by the text up to them) are scored whole. ``open_end``, ``pending`` and
-    ``split``: see :func:`_options`."""
-    groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam)
-              if prefix or isinstance(unit, Variant)
-              for first, char, rests, gain in _options(unit, prefix[-1] if prefix else 0,
-                                                       following, open_end, pending, split,
-                                                       fits, preferred)]
-    if not groups:
-        return []
+    of its options (:func:`_options`, :func:`_lost_options`). A stream's score: the model's
+    score of its text up to its last few characters, plus that of those characters, the
+    option and ``following`` (the text after the unit), plus the option's bonus. When there
+    are more than :data:`SHORTLIST` options, only those whose first bytes are among the
+    ``SHORTLIST`` best (judged by the text up to them: :func:`_shortlist`) are scored whole.
+    ``open_end``, ``pending`` and ``split``: see :func:`_lost_options`."""
     starts = [_tail_start(prefix) for prefix in beam]
-    if isinstance(unit, Lost) and sum(len(g[3]) for g in groups) > SHORTLIST:
-        # The text up to the first bytes: the stream's last characters (less a lead byte
-        # left open at its end, which the first bytes complete), then their character.
-        tails = [_decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
-                 for k in range(len(beam))]
-        local = model.score([tails[k] + char for k, _, char, _, _ in groups])
-        local += [g[4] for g in groups]
-        groups = [groups[i] for i in sorted(range(len(groups)), key=lambda i: -local[i])
-                  [:SHORTLIST]]
+    if isinstance(unit, Lost):
+        options = _lost_options(beam, following, open_end, pending, split, preferred)
+        if sum(bundle.rests for _, _, bundle in options) > SHORTLIST:
+            groups = _shortlist(beam, starts, options, model, pending)
+        else:
+            groups = _expand(options)
+    else:
+        groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam)
+                  if prefix or isinstance(unit, Variant)
+                  for first, char, rests, gain in _options(unit, prefix[-1] if prefix else 0,
+                                                           pending, fits, preferred)]
     grown = [(k, first + rest, gain) for k, first, _, rests, gain in groups for rest in rests]
-    if len(grown) == 1:  # nothing to rank
-        return [beam[grown[0][0]] + grown[0][1]]
+    if len(grown) <= 1:  # nothing to rank
+        return [beam[k] + extra for k, extra, _ in grown]
     committed = model.score([_decode(beam[k][: starts[k]]) for k in range(len(beam))])
-    scores = model.score([_decode(beam[k][starts[k]:] + extra + following)
-                          for k, extra, _ in grown])
+    scores = _score_joined(model, [(beam[k][starts[k]:] + first,
+                                    [rest + following for rest in rests])
+                                   for k, first, _, rests, _ in groups])
     scores += [committed[k] + gain for k, _, gain in grown]
-    order = sorted(range(len(grown)), key=lambda i: -scores[i])[:keep]
+    order = _best(scores, keep)
     return [beam[grown[i][0]] + grown[i][1] for i in order]
+
+
+def _best(scores: np.ndarray, keep: int) -> list[int]:
+    """The places of the ``keep`` highest ``scores``, best first (the first on a tie)."""
+    import numpy as np
+
+    return np.argsort(-scores, kind="stable")[:keep].tolist()  # type: ignore[no-any-return]
+
+
+def _shortlist(beam: list[bytes], starts: list[int], options: LostOptions, model: CharLM,
+               pending: bool) -> list[Group]:
+    """The :data:`SHORTLIST` best groups of ``options``, best first (the first on a tie),
+    each judged by the model's score of the text up to its first bytes: the stream's last
+    characters (less a lead byte left open at its end, which the first bytes complete), then
+    their character. Each distinct (stream, symbol) is scored once."""
+    import numpy as np
+
+    tails = [_decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
+             for k in range(len(beam))]
+    codes = np.concatenate([bundle.codes for _, _, bundle in options])
+    streams = np.repeat([k for k, _, _ in options], [len(b.groups) for _, _, b in options])
+    keys = streams * model.size + model.ids[codes]
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = [tails[streams[i]] + chr(codes[i]) for i in first.tolist()]
+    local = model.score(texts)[inverse.reshape(-1)]
+    return _expand(options, _best(local, SHORTLIST))
+
+
+def _score_joined(model: CharLM, parts: list[tuple[bytes, list[bytes]]]) -> np.ndarray:
+    """``model.score`` of ``head + rest`` decoded (:func:`_decode`) for each ``(head, rests)``
+    of ``parts`` and each of its ``rests``, in order. Each distinct text (as the model reads
+    it) is scored once; a ``head`` that decodes whole is decoded apart from its rests."""
+    import numpy as np
+
+    pieces: dict[bytes, tuple[str, int]] = {}  # bytes -> (text, id of what the model reads)
+    reads: dict[tuple[int, ...], int] = {}
+
+    def piece(data: bytes) -> tuple[str, int]:
+        found = pieces.get(data)
+        if found is None:
+            text = _decode(data)
+            symbols = tuple(model.ids[code_points(text)].tolist())
+            found = pieces[data] = (text, reads.setdefault(symbols, len(reads)))
+        return found
+
+    samples: dict[tuple[int, int], tuple[int, str]] = {}  # ids -> (place, a text they read)
+    where: list[int] = []
+    for head, rests in parts:
+        whole = _whole(head)
+        for rest in rests:
+            a, b = (piece(head), piece(rest)) if whole else (piece(head + rest), piece(b""))
+            found = samples.get((a[1], b[1]))
+            if found is None:
+                found = samples[a[1], b[1]] = (len(samples), a[0] + b[0])
+            where.append(found[0])
+    scored = model.score([text for _, text in samples.values()])
+    return scored[np.array(where, dtype=np.int64)]
+
+
+def _whole(data: bytes) -> bool:
+    """Whether the polluter's decoder reads ``data`` to its end with no pair left open."""
+    i = 0
+    while i < len(data):
+        i += 2 if 0x81 <= data[i] <= 0xFE else 1
+    return i == len(data)
 
 
 def repair_units(
@@ -360,7 +485,7 @@ def repair_units(
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
         return None
-    model = _page_model()
+    model, chosen = _page_model(), frozenset(preferred)
     beam: list[bytes] = [b""]
     pending = False  # a lost pair just left its lead byte to this unit
     for i, unit in enumerate(encoded):
@@ -372,7 +497,7 @@ def repair_units(
         split = i > 0 and isinstance(encoded[i - 1], Unknown)
         # With no text after it, a unit's options are judged only by the next unit's.
         keep = BEAM if following or i + 1 == len(encoded) else OPEN_BEAM
-        beam = _step(beam, unit, following, model, fits, preferred, open_end, pending, split,
+        beam = _step(beam, unit, following, model, fits, chosen, open_end, pending, split,
                      keep)
         if not beam:
             return None
