@@ -19,11 +19,13 @@ from tongwen.text import is_han
 TABLE = resources.files("tongwen").joinpath(f"data/readings/{GROUPS_FILE}")
 
 
-def _rows() -> tuple[list[str], list[tuple[str, int]]]:
+def _rows(level: int = 0) -> tuple[list[str], list[tuple[str, int]]]:
+    """The header lines, and (char, group) at ``level`` (0: coarse, 1: fine)."""
     text = TABLE.read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
     rows = [line.split("\t") for line in text.splitlines() if line and line[0] != "#"]
-    return header, [(char, int(group)) for char, group in rows]
+    assert all(len(row) == 3 for row in rows)
+    return header, [(row[0], int(row[1 + level])) for row in rows]
 
 
 def test_table_is_sorted_han_with_provenance() -> None:
@@ -35,13 +37,14 @@ def test_table_is_sorted_han_with_provenance() -> None:
     chars = [char for char, _ in rows]
     assert chars == sorted(chars, key=ord) and len(set(chars)) == len(chars)
     assert all(len(char) == 1 and is_han(char) for char in chars)
-    used = {group for _, group in rows}
-    assert used == set(range(1, max(used) + 1)) and len(used) <= 251
+    for level, most in ((0, 64), (1, 256)):
+        used = {group for _, group in _rows(level)[1]}
+        assert used == set(range(1, most + 1))
     assert len(rows) > 3000
 
 
 def test_groups_spot_checks() -> None:
-    """Characters used alike share a group: numerals, question particles, surnames."""
+    """Characters used alike share a coarse group: numerals, question particles, surnames."""
     groups = dict(_rows()[1])
     assert len({groups[c] for c in "二三四五六七八九"}) == 1
     assert len({groups[c] for c in "吗呢吧"}) == 1
@@ -49,39 +52,47 @@ def test_groups_spot_checks() -> None:
     assert groups["二"] != groups["吗"] != groups["王"] != groups["二"]
 
 
-def test_lookup_table_marks_digits_latin_and_pads() -> None:
-    table = load_groups()
-    k = max(group for _, group in _rows()[1])
-    assert table[ord("长")] == dict(_rows()[1])["长"]
+@pytest.mark.parametrize("level", [0, 1])
+def test_lookup_table_marks_digits_latin_and_pads(level: int) -> None:
+    table = load_groups()[:, level]
+    k = max(group for _, group in _rows(level)[1])
+    assert table[ord("长")] == dict(_rows(level)[1])["长"]
     assert table[ord("7")] == table[ord("７")] == k + 1
     assert table[ord("x")] == table[ord("Ｘ")] == k + 2
     assert (table[0x110000], table[0x110001]) == (k + 3, k + 4)
     assert table[ord("，")] == table[ord("𠀀")] == 0
-    assert table is load_groups()  # loaded once
+    assert load_groups() is load_groups()  # loaded once
 
 
-def test_parse_refuses_bad_groups() -> None:
-    with pytest.raises(DataError):
-        parse_groups("长\t0\n")
-    with pytest.raises(DataError):
-        parse_groups("长\t300\n")
+def test_parse_reads_one_or_two_levels_and_refuses_bad_groups() -> None:
+    one = parse_groups("长\t3\n行\t1\n")
+    assert one.shape == (0x110002,) and one[ord("长")] == 3 and one[0x110000] == 6
+    two = parse_groups("长\t3\t9\n")
+    assert two.shape == (0x110002, 2) and list(two[ord("长")]) == [3, 9]
+    for bad in ("长\t0\n", "长\t5000\n", "长\t1\t2\t3\n", "长\t1\n行\t1\t2\n"):
+        with pytest.raises(DataError):
+            parse_groups(bad)
 
 
 def test_group_columns_follow_the_neighbours_groups() -> None:
-    """Two group columns after the window columns; they change with a neighbour's group and
-    not with another character of the same group."""
+    """Two group columns per level after the window columns (left then right neighbour, coarse
+    level first); they change with a neighbour's group, not with another character of the same
+    groups; a one-level table gives the coarse columns alone."""
     table = load_groups()
-    groups = dict(_rows()[1])
-    twin = next(c for c, g in groups.items() if g == groups["王"] and c != "王")
-    other = next(c for c, g in groups.items() if g != groups["王"])
+    coarse, fine = dict(_rows(0)[1]), dict(_rows(1)[1])
+    twin = next(c for c in fine if c != "王" and (coarse[c], fine[c]) == (coarse["王"], fine["王"]))
+    other = next(c for c in fine if coarse[c] != coarse["王"])
     keys = {
         left: window_keys(padded_codes(left + "长"), np.array([1]), table)[0]
         for left in ("王", twin, other)
     }
     plain = window_keys(padded_codes("王长"), np.array([1]))[0]
-    assert len(keys["王"]) == len(plain) + 2 and (keys["王"][:-2] == plain).all()
-    assert keys["王"][-2] == keys[twin][-2] and keys["王"][-1] == keys[twin][-1]
-    assert keys["王"][-2] != keys[other][-2] and keys["王"][-1] == keys[other][-1]
+    assert len(keys["王"]) == len(plain) + 4 and (keys["王"][:-4] == plain).all()
+    assert (keys["王"][-4:] == keys[twin][-4:]).all()
+    changed = keys["王"][-4:] != keys[other][-4:]
+    assert changed.tolist() == [True, False, True, False]
+    coarse_only = window_keys(padded_codes("王长"), np.array([1]), table[:, 0].copy())[0]
+    assert len(coarse_only) == len(plain) + 2 and (coarse_only[-2:] == keys["王"][-4:-2]).all()
 
 
 def test_model_uses_the_packaged_groups() -> None:

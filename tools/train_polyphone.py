@@ -13,8 +13,10 @@ selection; AISHELL-3 (train only: whether weights from it may ship is unclear) i
 The features read the character groups of src/tongwen/data/readings/char_groups.tsv (built by
 tools/build_char_groups.py from unlabelled text; its hash is recorded, and the model is refused
 with another table): rebuild the groups first, then retrain. The group features (the groups of
-the characters either side of the target: 64 groups, chosen over 32/128/256 and over wider
-windows on g2pL dev) were added with the other hyper-parameters left as they were.
+the characters either side of the target, at two levels, 64 and 256 groups: chosen on g2pL dev
+over one level of 32, 64, 128 or 256 groups, 64 with 32, wider windows and mixed
+character-group pairs) were added with the other hyper-parameters left as they were (L2 0.15
+and 0.3 were no better on g2pL dev).
 
 The model is multinomial logistic regression over each target's candidate readings, with L2
 regularisation, fitted by full-batch L-BFGS in numpy: deterministic (no random state), same

@@ -68,13 +68,21 @@ for _col, _offsets in enumerate(_WINDOW_COLUMNS):
     for _o in _offsets:
         _FORMS[_o + WINDOW, _col] = splitmix(100 * _col + _o + 50) | 1
 N_CONTEXT = 1 + len(_WINDOW_COLUMNS) + 2
-# The group columns: the group of the character just before and just after the target.
+# The group columns: the group of the character just before and just after the target, at
+# each level of the groups table (coarse, then fine); forms by the number of levels.
 _GROUP_COLUMNS = ((-1,), (1,))
-_GROUP_FORMS = np.zeros((2 * WINDOW + 1, len(_GROUP_COLUMNS)), dtype=np.uint64)
-for _col, _offsets in enumerate(_GROUP_COLUMNS):
-    for _o in _offsets:
-        _GROUP_FORMS[_o + WINDOW, _col] = splitmix(900 * _col + _o + 77) | 1
-_GROUP_TYPES = np.array([splitmix(9100 + c) for c in range(len(_GROUP_COLUMNS))], np.uint64)
+_GROUP_FORMS: dict[int, np.ndarray] = {}
+for _levels in (1, 2):
+    _forms = np.zeros(((2 * WINDOW + 1) * _levels, len(_GROUP_COLUMNS) * _levels), np.uint64)
+    for _level in range(_levels):
+        for _col, _offsets in enumerate(_GROUP_COLUMNS):
+            for _o in _offsets:
+                _forms[_level * (2 * WINDOW + 1) + _o + WINDOW,
+                       _level * len(_GROUP_COLUMNS) + _col] = (
+                    splitmix(900 * _col + _o + 77 + 5000 * _level) | 1
+                )
+    _GROUP_FORMS[_levels] = _forms
+_GROUP_TYPES = np.array([splitmix(9100 + c) for c in range(2 * len(_GROUP_COLUMNS))], np.uint64)
 _TYPE_INTS = [splitmix(7000 + c) for c in range(N_CONTEXT)]
 _TYPES = np.array(_TYPE_INTS, np.uint64)
 _HEAD_COLUMNS = [0, N_CONTEXT - 2, N_CONTEXT - 1]
@@ -162,14 +170,18 @@ def window_keys(
     padded: np.ndarray, targets: np.ndarray, groups: np.ndarray | None = None
 ) -> np.ndarray:
     """The keys of the window context columns (1..11) of each target position (k x 11),
-    ``padded`` being ``padded_codes(text)``; with a ``groups`` table (``readings.groups``),
-    then the group columns (k x 13)."""
+    ``padded`` being ``padded_codes(text)``; with a ``groups`` table (``readings.groups``:
+    code point -> group, or -> one group per level), then the group columns, two per level."""
     window = padded[targets[:, None] + _SPAN]
     out: np.ndarray = mix(np.dot(window, _FORMS) + _TYPES[1:-2])
     if groups is None:
         return out
-    near = groups[window.astype(np.intp)].astype(np.uint64)
-    return np.concatenate([out, mix(np.dot(near, _GROUP_FORMS) + _GROUP_TYPES)], axis=1)
+    near = groups[window.astype(np.intp)]  # targets x window (x levels)
+    levels = 1 if near.ndim == 2 else near.shape[2]
+    if levels > 1:
+        near = near.transpose(0, 2, 1).reshape(len(window), -1)
+    keys = np.dot(near.astype(np.uint64), _GROUP_FORMS[levels])
+    return np.concatenate([out, mix(keys + _GROUP_TYPES[: keys.shape[1]])], axis=1)
 
 
 def head_key(value: int, column: int) -> int:

@@ -37,21 +37,27 @@ def _table_text() -> str:
 
 
 def parse_groups(text: str) -> np.ndarray:
-    """Code point -> group (uint8, ``_SIZE`` entries) from a table's text (``char<TAB>group``,
-    groups 1..K): K + 1 for digits, K + 2 for Latin letters, K + 3 and K + 4 for the pads
-    before and after a text, 0 for every other character."""
-    pairs = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    codes = np.array([ord(char) for char, _ in pairs], np.int64)
-    values = np.array([int(group) for _, group in pairs], np.int64)
-    k = int(values.max(initial=0))
-    if k + 4 > 255 or (len(values) and values.min() < 1):
-        raise DataError(f"{GROUPS_FILE}: groups must be 1..251")
-    table = np.zeros(_SIZE, np.uint8)
-    table[codes] = values
-    table[_DIGITS] = k + 1
-    table[_LATIN] = k + 2
-    table[0x110000], table[0x110001] = k + 3, k + 4
-    return table
+    """Code point -> group (uint16, ``_SIZE`` rows) from a table's text: ``char<TAB>group``
+    with groups 1..K, or several group columns (levels, coarse to fine), giving one column per
+    level. At each level, K + 1 marks digits, K + 2 Latin letters, K + 3 and K + 4 the pads
+    before and after a text, 0 every other character."""
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    levels = len(rows[0]) - 1 if rows else 1
+    if levels not in (1, 2) or any(len(row) != levels + 1 for row in rows):
+        raise DataError(f"{GROUPS_FILE}: want char<TAB>group, one or two group columns")
+    codes = np.array([ord(row[0]) for row in rows], np.int64)
+    table = np.zeros((_SIZE, levels), np.uint16)
+    for level in range(levels):
+        values = np.array([int(row[level + 1]) for row in rows], np.int64)
+        k = int(values.max(initial=0))
+        if k > 4096 or (len(values) and values.min() < 1):
+            raise DataError(f"{GROUPS_FILE}: groups must be 1..4096")
+        column = table[:, level]
+        column[codes] = values
+        column[_DIGITS] = k + 1
+        column[_LATIN] = k + 2
+        column[0x110000], column[0x110001] = k + 3, k + 4
+    return table[:, 0].copy() if levels == 1 else table
 
 
 @cache
