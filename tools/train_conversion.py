@@ -172,9 +172,9 @@ def collect(name: str, lines: list[str], region: str, weight: float, source_id: 
         tc = cmp._codepoints(trad)
         sc = cmp._codepoints(simp)
         taken = np.zeros(len(sc), dtype=np.bool_)
-        _, starts, ends = matcher.find(sc, None)
+        patterns, starts = matcher.find(sc)
         if len(starts):
-            taken[cmp._spans(starts, ends)] = True
+            taken[cmp._spans(starts, matcher.out.key_lengths[patterns])] = True
         rows_all = lookup[sc]
         pos = np.flatnonzero((rows_all >= 0) & ~taken).astype(np.int64)
         rows = rows_all[pos]
@@ -232,7 +232,8 @@ def mine_usage(ex: Examples, region: str, canon: np.ndarray, minimum: int,
             trad = "\n".join(trad_lines[lo : lo + 20000])
             simp = "\n".join(simp_lines[lo : lo + 20000])
             line_of = np.cumsum(cmp._codepoints(simp) == 0x0A)
-            patterns, starts, ends = matcher.find(cmp._codepoints(simp), None)
+            patterns, starts = matcher.find(cmp._codepoints(simp))
+            ends = starts + matcher.out.key_lengths[patterns]
             for p_, a, b in zip(patterns.tolist(), starts.tolist(), ends.tolist(), strict=True):
                 gold = trad[a:b]
                 if held_out(name, nums[int(line_of[a])]):
