@@ -1,4 +1,4 @@
-"""The character groups table (src/tongwen/data/readings/char_groups.tsv, built by
+"""The character groups table (src/tongwen/data/models/char_groups.tsv, built by
 tools/build_char_groups.py) and the polyphone model's use of it."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tongwen.readings.groups import GROUPS_FILE, groups_sha256, load_groups, par
 from tongwen.readings.model import PolyphoneModel, load_model
 from tongwen.text import is_han
 
-TABLE = resources.files("tongwen").joinpath(f"data/readings/{GROUPS_FILE}")
+TABLE = resources.files("tongwen").joinpath(f"data/models/{GROUPS_FILE}")
 
 
 def _rows(level: int = 0) -> tuple[list[str], list[tuple[str, int]]]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the character groups table (src/tongwen/data/readings/char_groups.tsv).
+"""Build the character groups table (src/tongwen/data/models/char_groups.tsv).
 
     .venv/bin/python tools/build_char_groups.py
 
@@ -32,7 +32,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
-OUT = ROOT / "src" / "tongwen" / "data" / "readings" / "char_groups.tsv"
+OUT = ROOT / "src" / "tongwen" / "data" / "models" / "char_groups.tsv"
 sys.path.insert(0, str(ROOT / "src"))
 
 import tongwen  # noqa: E402

@@ -10,7 +10,7 @@ character labelled; ``pinyin_clean``, dictionary tones) and the CPP dev split (t
 data/eval/cpp_dev_folds.tsv; a cross-validation run leaves one out). g2pL dev is only for model
 selection; AISHELL-3 (train only: whether weights from it may ship is unclear) is left out.
 
-The features read the character groups of src/tongwen/data/readings/char_groups.tsv (built by
+The features read the character groups of src/tongwen/data/models/char_groups.tsv (built by
 tools/build_char_groups.py from unlabelled text; its hash is recorded, and the model is refused
 with another table): rebuild the groups first, then retrain. The group features (the groups of
 the characters either side of the target, at two levels, 64 and 256 groups: chosen on g2pL dev
@@ -430,7 +430,7 @@ def provenance_record(
         "model": "tongwen polyphone model (log-linear, hashed features)",
         "built_by": "tools/train_polyphone.py",
         "feature_version": FEATURE_VERSION,
-        "groups": f"src/tongwen/data/readings/{GROUPS_FILE} (tools/build_char_groups.py)",
+        "groups": f"src/tongwen/data/models/{GROUPS_FILE} (tools/build_char_groups.py)",
         "groups_sha256": groups_sha256(),
         "bits": settings.bits,
         "l2": settings.l2,
