@@ -82,9 +82,78 @@ class CharLM:
         joined = "\n" + "\n".join(texts) + "\n"
         symbols = self.ids[code_points(joined)]
         logp = self._triples(symbols)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         return np.add.reduceat(logp, starts)
+
+    def score_joined(self, firsts: Sequence[str], seconds: Sequence[str],
+                     pairs: np.ndarray) -> np.ndarray:
+        """What ``score([firsts[i] + seconds[j] for i, j in pairs])`` gives, computed with
+        each piece's own symbols looked up once and, for each pair, only the two where they
+        meet (every symbol's log-probability depends on the two before it alone)."""
+        import numpy as np
+
+        if not len(pairs):
+            return np.zeros(0)
+        a_symbols, a_at, a_len = self._lines(firsts)
+        b_symbols, b_at, b_len = self._lines(seconds)
+        # symbol s at s - 1 (those of the seconds only when one has two characters or more)
+        logp = self._triples(np.concatenate([a_symbols, b_symbols]) if b_len.max() > 1
+                             else a_symbols)
+        i, j = pairs[:, 0], pairs[:, 1]
+        ends = a_at + a_len
+        # the first two symbols of each second (or its line boundary) after the first's last two
+        met = self._meet(a_symbols[ends - 2], a_symbols[ends - 1], b_symbols[b_at],
+                         b_symbols[b_at + 1], i, j)
+        la, lb, b_at = a_len[i], b_len[j], b_at[j] + len(a_symbols)
+        lengths = la + lb + 1
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        out = np.empty(int(lengths.sum()))
+        out[_ranges(starts, la)] = logp[_ranges(a_at[i] - 1, la)]
+        out[starts + la] = met[0]
+        out[(starts + la + 1)[lb >= 1]] = met[1][lb >= 1]
+        rest = np.maximum(lb - 1, 0)
+        out[_ranges(starts + la + 2, rest)] = logp[_ranges(b_at + 1, rest)]
+        return np.add.reduceat(out, starts)
+
+    def _meet(self, before: np.ndarray, last: np.ndarray, first: np.ndarray,
+              second: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair ``(i[p], j[p])``: the log-probability of the ``first`` and then the
+        ``second`` symbol of piece ``j[p]`` after the symbols ``before`` and ``last`` of piece
+        ``i[p]`` (as :meth:`_triples` computes them, each lookup of one piece made once)."""
+        import numpy as np
+
+        size = self.size
+        a2, a1 = before.astype(np.int64), last.astype(np.int64)
+        b0, b1 = first.astype(np.int64), second.astype(np.int64)
+        at, seen = _find(self.keys, np.concatenate([a2 * size + a1, b0 * size + b1,
+                                                    a1[i] * size + b0[j]]))
+        na, nb = len(a1), len(b0)
+        context_at, context_seen = at[:na][i], (seen[:na] & (a1 != BOUNDARY))[i]
+        own_at, own_seen = at[na : na + nb][j], seen[na : na + nb][j]
+        meet_at, meet_seen = at[na + nb :], seen[na + nb :]
+        a2, a1, b0, b1 = a2[i], a1[i], b0[j], b1[j]
+        t_at, t_seen = _find(self.keys3, np.concatenate([(a2 * size + a1) * size + b0,
+                                                         (a1 * size + b0) * size + b1]))
+        n = len(i)
+        bigram = np.where(meet_seen, self.logp[meet_at], self.backoff[a1] + self.unigram[b0])
+        one = np.where(t_seen[:n] & context_seen, self.logp3[t_at[:n]],
+                       bigram + np.where(context_seen, self.backoff3[context_at], 0.0))
+        bigram = np.where(own_seen, self.logp[own_at], self.backoff[b0] + self.unigram[b1])
+        context_seen = meet_seen & (b0 != BOUNDARY)
+        two = np.where(t_seen[n:] & context_seen, self.logp3[t_at[n:]],
+                       bigram + np.where(context_seen, self.backoff3[meet_at], 0.0))
+        return one, two
+
+    def _lines(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``texts`` read as lines one after the other: their symbols (a line boundary
+        first, two after), and where each text's symbols start and how many there are."""
+        import numpy as np
+
+        symbols = self.ids[code_points("\n" + "\n".join(texts) + "\n\n")]
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        at = np.concatenate(([1], np.cumsum(lengths + 1)[:-1] + 1))
+        return symbols, at, lengths
 
     def reading_as_bad_pairs(self, chars: Collection[str]) -> CharLM:
         """This model with each of ``chars`` costing what :data:`BAD` costs (characters the
@@ -108,6 +177,15 @@ class CharLM:
         logp[1:] = np.where(triple_seen & context_seen, self.logp3[triple_at],
                             logp[1:] + np.where(context_seen, self.backoff3[context_at], 0.0))
         return np.asarray(logp, dtype=np.float64)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``start, start + 1, ..., start + length - 1`` for each start and length, in order."""
+    import numpy as np
+
+    total = int(lengths.sum())
+    ends = np.cumsum(lengths)
+    return np.arange(total) + np.repeat(starts - (ends - lengths), lengths)  # type: ignore[no-any-return]
 
 
 def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -45,8 +45,10 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
             found_units: list[str | Unit] = list(units(line))
             if converted:
                 found_units = with_variants(found_units, traditional_forms)
+            order = _garbles_first(line, site)
+            forms = _site_forms(order) if converted else None
             fixed = repair_units(found_units, reading_fits, preferred,
-                                 partial(_explains, raw, _garbles_first(line, site), converted))
+                                 partial(_explains, raw, order, forms))
         if fixed is None:
             out.append(line)
             continue
@@ -67,18 +69,27 @@ def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
     return first | site
 
 
-def _explains(line: str, site: dict[str, str], converted: bool, text: str) -> bool:
-    """Whether ``text`` polluted with the ``site`` characters and readings gives ``line``;
-    when a cleaner ``converted`` the page, ``text`` is converted by character first (it is
-    Simplified but for the rebuilt characters; with any polluter's table) and the polluted
-    line converted to Simplified as the cleaner did."""
-    from tongwen.conversion.converter import convert
-    from tongwen.repair.generate import TABLES, char_convert, pollute
+def _site_forms(site: dict[str, str]) -> tuple[tuple[str, dict[str, str]], ...]:
+    """``site`` as each polluter's table writes its characters: ``(table, written)``."""
+    from tongwen.repair.generate import TABLES, char_convert
 
-    if not converted:
+    return tuple((table, {char_convert(char, table): reading for char, reading in site.items()})
+                 for table in TABLES)
+
+
+def _explains(line: str, site: dict[str, str],
+              forms: tuple[tuple[str, dict[str, str]], ...] | None, text: str) -> bool:
+    """Whether ``text`` polluted with the ``site`` characters and readings gives ``line``;
+    when a cleaner converted the page (``forms``: the site as each polluter's table writes
+    it, :func:`_site_forms`), ``text`` is converted by character first (it is Simplified but
+    for the rebuilt characters; with any polluter's table) and the polluted line converted to
+    Simplified as the cleaner did."""
+    from tongwen.conversion.converter import convert
+    from tongwen.repair.generate import pollute
+
+    if forms is None:
         return pollute(text, site_chars=list(site), readings=site, convert=False) == line
-    for table in TABLES:  # the cleaner converted the site's characters too
-        written = {char_convert(char, table): reading for char, reading in site.items()}
+    for table, written in forms:  # the cleaner converted the site's characters too
         page = pollute(text, site_chars=list(written), readings=written, table=table)
         if convert(page, to="s") == line:
             return True

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
 from tongwen.repair.strip import PINYIN, strip
-from tongwen.text import code_points
 
 if TYPE_CHECKING:
     import numpy as np
@@ -201,22 +202,34 @@ def _options(unit: Unknown | Variant, previous: int, pending: bool,
 
 class _LostBundle(NamedTuple):
     """The options of a :class:`Lost` pair after one byte (:func:`_lost_groups` less some
-    characters), with their characters' code points and how many next bytes they allow."""
+    characters), with their characters, their code points and how many next bytes they
+    allow."""
 
     groups: tuple[tuple[int, str, tuple[bytes, ...]], ...]
+    chars: str
     codes: np.ndarray
     rests: int
 
 
-@lru_cache(maxsize=1 << 12)
-def _lost_bundle(before: int, following: int | None, open_end: bool,
-                 excluded: frozenset[str]) -> _LostBundle:
-    """:func:`_lost_groups` whose character is none of ``excluded``, bundled."""
+def _bundle(groups: tuple[tuple[int, str, tuple[bytes, ...]], ...]) -> _LostBundle:
+    """``groups`` (of :func:`_lost_groups`) bundled."""
     import numpy as np
 
-    groups = tuple(g for g in _lost_groups(before, following, open_end) if g[1] not in excluded)
     codes = np.array([ord(char) for _, char, _ in groups], dtype=np.int64)
-    return _LostBundle(groups, codes, sum(len(after) for _, _, after in groups))
+    chars = "".join(char for _, char, _ in groups)
+    return _LostBundle(groups, chars, codes, sum(len(after) for _, _, after in groups))
+
+
+@lru_cache(maxsize=1 << 12)
+def _lost_bundle(before: int, following: int | None, open_end: bool,
+                 excluded: frozenset[str] = frozenset()) -> _LostBundle:
+    """:func:`_lost_groups` whose character is none of ``excluded``, bundled."""
+    if excluded:
+        every = _lost_bundle(before, following, open_end)
+        if excluded.isdisjoint(every.chars):
+            return every
+        return _bundle(tuple(g for g in every.groups if g[1] not in excluded))
+    return _bundle(_lost_groups(before, following, open_end))
 
 
 #: The options of a :class:`Lost` pair for one stream: ``(stream, head, bundle)``, the
@@ -251,14 +264,12 @@ def _expand(options: LostOptions, picked: Sequence[int] | None = None) -> list[G
     if picked is None:
         return [(k, head + bytes((byte,)), char, after, 0.0) for k, head, bundle in options
                 for byte, char, after in bundle.groups]
-    import numpy as np
-
-    ends = np.cumsum([len(bundle.groups) for _, _, bundle in options])
+    ends = list(accumulate(len(bundle.groups) for _, _, bundle in options))
     out: list[Group] = []
     for i in picked:
-        o = int(np.searchsorted(ends, i, side="right"))
+        o = bisect_right(ends, i)
         k, head, bundle = options[o]
-        byte, char, after = bundle.groups[i - (int(ends[o - 1]) if o else 0)]
+        byte, char, after = bundle.groups[i - (ends[o - 1] if o else 0)]
         out.append((k, head + bytes((byte,)), char, after, 0.0))
     return out
 
@@ -358,14 +369,15 @@ def _decode(data: bytes) -> str:
     return data.decode("gbk", _BAD_PAIRS)
 
 
+#: One character as the polluter's decoder reads it: a lead byte takes the byte after it.
+_CHARACTER = re.compile(b"[\x81-\xfe].|.", re.DOTALL)
+
+
 def _tail_start(data: bytes, chars: int = CONTEXT_CHARS) -> int:
     """Where the last ``chars`` characters of ``data`` start, as the polluter's decoder reads
     it from the start (a lead byte 0x81-0xFE always takes two bytes, any other byte one)."""
-    starts, i = [], 0
-    while i < len(data):
-        starts.append(i)
-        i += 2 if 0x81 <= data[i] <= 0xFE else 1
-    return starts[-chars] if len(starts) >= chars else 0
+    found = _CHARACTER.findall(data)
+    return len(data) - sum(map(len, found[-chars:])) if len(found) >= chars else 0
 
 
 #: An option for one stream: ``(stream, first bytes, their character or "", the bytes that may
@@ -396,16 +408,42 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
                   if prefix or isinstance(unit, Variant)
                   for first, char, rests, gain in _options(unit, prefix[-1] if prefix else 0,
                                                            pending, fits, preferred)]
-    grown = [(k, first + rest, gain) for k, first, _, rests, gain in groups for rest in rests]
-    if len(grown) <= 1:  # nothing to rank
-        return [beam[k] + extra for k, extra, _ in grown]
-    committed = model.score([_decode(beam[k][: starts[k]]) for k in range(len(beam))])
-    scores = _score_joined(model, [(beam[k][starts[k]:] + first,
-                                    [rest + following for rest in rests])
-                                   for k, first, _, rests, _ in groups])
-    scores += [committed[k] + gain for k, _, gain in grown]
-    order = _best(scores, keep)
-    return [beam[grown[i][0]] + grown[i][1] for i in order]
+    return _rank(beam, starts, groups, following, model, keep)
+
+
+def _rank(beam: list[bytes], starts: list[int], groups: list[Group], following: bytes,
+          model: CharLM, keep: int) -> list[bytes]:
+    """The best ``keep`` streams of ``beam`` each grown by one of its ``groups``' first bytes
+    and one of their rests, scored as :func:`_step` says, best first (the first on a tie).
+    Each piece of text is decoded once and scored with the model's
+    :meth:`~tongwen.repair.charlm.CharLM.score_joined`."""
+    import numpy as np
+
+    counts = [len(rests) for _, _, _, rests, _ in groups]
+    if sum(counts) <= 1:  # nothing to rank
+        return [beam[k] + first + rest for k, first, _, rests, _ in groups for rest in rests]
+    heads, tails = _Pieces(), _Pieces(following)
+    firsts = [heads[beam[k][: starts[k]]] for k in range(len(beam))]  # the committed text
+    seconds = [-1] * len(beam)  # -1: the empty text, last
+    for k, first, _, rests, _ in groups:
+        head = beam[k][starts[k]:] + first
+        if _whole(head):  # decoded apart from what follows it
+            firsts += [heads[head]] * len(rests)
+            seconds += map(tails.__getitem__, rests)
+        else:
+            firsts += [heads[head + rest + following] for rest in rests]
+            seconds += [-1] * len(rests)
+    pairs = np.array([firsts, seconds], dtype=np.int64).T
+    scored = model.score_joined(heads.texts, [*tails.texts, ""], pairs)
+    committed, scores = scored[: len(beam)], scored[len(beam) :]
+    scores += np.repeat([committed[k] + gain for k, _, _, _, gain in groups], counts)
+    ends = list(accumulate(counts))
+    out = []
+    for i in _best(scores, keep):
+        g = bisect_right(ends, i)
+        k, first, _, rests, _ = groups[g]
+        out.append(beam[k] + first + rests[i - (ends[g - 1] if g else 0)])
+    return out
 
 
 def _best(scores: np.ndarray, keep: int) -> list[int]:
@@ -427,50 +465,33 @@ def _shortlist(beam: list[bytes], starts: list[int], options: LostOptions, model
              for k in range(len(beam))]
     codes = np.concatenate([bundle.codes for _, _, bundle in options])
     streams = np.repeat([k for k, _, _ in options], [len(b.groups) for _, _, b in options])
-    keys = streams * model.size + model.ids[codes]
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = [tails[streams[i]] + chr(codes[i]) for i in first.tolist()]
-    local = model.score(texts)[inverse.reshape(-1)]
+    symbols, first, read = np.unique(model.ids[codes], return_index=True, return_inverse=True)
+    keys, inverse = np.unique(streams * len(symbols) + read.reshape(-1), return_inverse=True)
+    chars = [chr(code) for code in codes[first].tolist()]  # one for each symbol
+    pairs = np.stack(np.divmod(keys, len(symbols)), axis=1)
+    local = model.score_joined(tails, chars, pairs)[inverse.reshape(-1)]
     return _expand(options, _best(local, SHORTLIST))
 
 
-def _score_joined(model: CharLM, parts: list[tuple[bytes, list[bytes]]]) -> np.ndarray:
-    """``model.score`` of ``head + rest`` decoded (:func:`_decode`) for each ``(head, rests)``
-    of ``parts`` and each of its ``rests``, in order. Each distinct text (as the model reads
-    it) is scored once; a ``head`` that decodes whole is decoded apart from its rests."""
-    import numpy as np
+class _Pieces(dict[bytes, int]):
+    """Bytes -> their place in ``texts``, where they are decoded (:func:`_decode`) with
+    ``suffix`` after them; decoded on first use."""
 
-    pieces: dict[bytes, tuple[str, int]] = {}  # bytes -> (text, id of what the model reads)
-    reads: dict[tuple[int, ...], int] = {}
+    def __init__(self, suffix: bytes = b"") -> None:
+        super().__init__()
+        self.suffix = suffix
+        self.texts: list[str] = []
 
-    def piece(data: bytes) -> tuple[str, int]:
-        found = pieces.get(data)
-        if found is None:
-            text = _decode(data)
-            symbols = tuple(model.ids[code_points(text)].tolist())
-            found = pieces[data] = (text, reads.setdefault(symbols, len(reads)))
-        return found
-
-    samples: dict[tuple[int, int], tuple[int, str]] = {}  # ids -> (place, a text they read)
-    where: list[int] = []
-    for head, rests in parts:
-        whole = _whole(head)
-        for rest in rests:
-            a, b = (piece(head), piece(rest)) if whole else (piece(head + rest), piece(b""))
-            found = samples.get((a[1], b[1]))
-            if found is None:
-                found = samples[a[1], b[1]] = (len(samples), a[0] + b[0])
-            where.append(found[0])
-    scored = model.score([text for _, text in samples.values()])
-    return scored[np.array(where, dtype=np.int64)]
+    def __missing__(self, data: bytes) -> int:
+        self[data] = len(self.texts)
+        self.texts.append(_decode(data + self.suffix))
+        return self[data]
 
 
 def _whole(data: bytes) -> bool:
     """Whether the polluter's decoder reads ``data`` to its end with no pair left open."""
-    i = 0
-    while i < len(data):
-        i += 2 if 0x81 <= data[i] <= 0xFE else 1
-    return i == len(data)
+    last = _CHARACTER.findall(data)[-1:]
+    return not last or len(last[0]) == 2 or not 0x81 <= last[0][0] <= 0xFE
 
 
 def repair_units(
@@ -508,9 +529,12 @@ def repair_units(
             texts.append(data.decode("gbk"))
         except UnicodeDecodeError:
             continue
-    if explains is not None:
-        texts = sorted(texts, key=lambda text: not explains(text))  # stable: best first
-    return texts[0] if texts else None
+    if not texts:
+        return None
+    # The first that explains the line, else the first (the explains check is not cheap).
+    if explains is None:
+        return texts[0]
+    return next((text for text in texts if explains(text)), texts[0])
 
 
 def repair_line(
