@@ -157,3 +157,17 @@ def test_the_beam_step_is_the_plain_step(monkeypatch: pytest.MonkeyPatch, back: 
     assert any(isinstance(args[1], Variant) for args in steps) == back
     monkeypatch.setattr(gbk, "_step", _plain_step)
     assert fast == [tongwen.clean(page, to=to) for page in pages for to in ("keep", "s")]
+
+
+def test_lost_options_share_their_following_bytes() -> None:
+    """The cached options of lost pairs share one tuple of next bytes per (byte, following)
+    and one object per byte (thousands of cached entries stay small)."""
+    first = gbk._lost_groups(0xB8, 0xC5, False)
+    second = gbk._lost_groups(0xB9, 0xC5, False)
+    shared = {byte: after for byte, _, after in first if after != (b"",)}
+    assert shared
+    for byte, _, after in second:
+        if byte in shared:
+            assert after is shared[byte] and after is gbk._after(byte, 0xC5)
+    for after in shared.values():
+        assert all(piece is gbk._BYTES[piece[0]] for piece in after)

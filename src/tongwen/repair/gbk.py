@@ -131,6 +131,10 @@ def _candidates(
 _ASCII_AFTER = b"\n 0a,.:;!?()%-/\"'"
 
 
+#: Every one-byte string, made once: the cached options share them (memory stays small).
+_BYTES = tuple(bytes((b,)) for b in range(256))
+
+
 @lru_cache(maxsize=1 << 12)
 def _lost_groups(previous: int, following: int | None, open_end: bool
                  ) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
@@ -147,12 +151,20 @@ def _lost_groups(previous: int, following: int | None, open_end: bool
         if byte == 0x80 or open_end:  # 0x80 is no lead byte: the decoder took it alone
             found.append((byte, char, (b"",)))
             continue
-        after = [bytes((a,)) for a in _ASCII_AFTER if _pair(byte, a) is None]
-        if following is not None:
-            after += [bytes((lead,)) for lead in range(0x81, 0xFF)
-                      if _pair(byte, lead) is None and _pair(lead, following) is not None]
-        found.append((byte, char, tuple(after)))
+        found.append((byte, char, _after(byte, following)))
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 15)
+def _after(byte: int, following: int | None) -> tuple[bytes, ...]:
+    """What a :class:`Lost` pair ending in ``byte`` (from 0x81) may have swallowed next: an
+    ASCII byte it makes no character with, or a lead byte that makes none with it and one
+    with ``following`` (see :func:`_lost_groups`). Shared by every entry that asks."""
+    after = [_BYTES[a] for a in _ASCII_AFTER if _pair(byte, a) is None]
+    if following is not None:
+        after += [_BYTES[lead] for lead in range(0x81, 0xFF)
+                  if _pair(byte, lead) is None and _pair(lead, following) is not None]
+    return tuple(after)
 
 
 @lru_cache(maxsize=256)
