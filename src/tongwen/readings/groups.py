@@ -28,7 +28,9 @@ _LATIN = [
 ]
 
 
+@cache
 def _table_text() -> str:
+    """The packaged table's text, read once (parsed and hashed from the same read)."""
     resource = resources.files("tongwen").joinpath(f"data/models/{GROUPS_FILE}")
     try:
         return resource.read_text(encoding="utf-8")
