@@ -69,7 +69,8 @@ for _col, _offsets in enumerate(_WINDOW_COLUMNS):
         _FORMS[_o + WINDOW, _col] = splitmix(100 * _col + _o + 50) | 1
 N_CONTEXT = 1 + len(_WINDOW_COLUMNS) + 2
 # The group columns: the group of the character just before and just after the target, at
-# each level of the groups table (coarse, then fine); forms by the number of levels.
+# each level of the groups table (coarse, then fine); forms by the number of levels, their
+# rows in the order of ``groups[window]`` flattened (window position, then level).
 _GROUP_COLUMNS = ((-1,), (1,))
 _GROUP_FORMS: dict[int, np.ndarray] = {}
 for _levels in (1, 2):
@@ -77,8 +78,7 @@ for _levels in (1, 2):
     for _level in range(_levels):
         for _col, _offsets in enumerate(_GROUP_COLUMNS):
             for _o in _offsets:
-                _forms[_level * (2 * WINDOW + 1) + _o + WINDOW,
-                       _level * len(_GROUP_COLUMNS) + _col] = (
+                _forms[(_o + WINDOW) * _levels + _level, _level * len(_GROUP_COLUMNS) + _col] = (
                     splitmix(900 * _col + _o + 77 + 5000 * _level) | 1
                 )
     _GROUP_FORMS[_levels] = _forms
@@ -173,15 +173,26 @@ def window_keys(
     ``padded`` being ``padded_codes(text)``; with a ``groups`` table (``readings.groups``:
     code point -> group, or -> one group per level), then the group columns, two per level."""
     window = padded[targets[:, None] + _SPAN]
-    out: np.ndarray = mix(np.dot(window, _FORMS) + _TYPES[1:-2])
     if groups is None:
+        out: np.ndarray = mix(np.dot(window, _FORMS) + _TYPES[1:-2])
         return out
-    near = groups[window.astype(np.intp)]  # targets x window (x levels)
-    levels = 1 if near.ndim == 2 else near.shape[2]
-    if levels > 1:
-        near = near.transpose(0, 2, 1).reshape(len(window), -1)
-    keys = np.dot(near.astype(np.uint64), _GROUP_FORMS[levels])
-    return np.concatenate([out, mix(keys + _GROUP_TYPES[: keys.shape[1]])], axis=1)
+    levels = 1 if groups.ndim == 1 else groups.shape[1]
+    near = groups[window.astype(np.intp)].reshape(len(window), -1)  # position, then level
+    forms, types = _window_forms(levels)
+    keys: np.ndarray = mix(np.dot(np.concatenate([window, near], axis=1), forms) + types)
+    return keys
+
+
+@lru_cache(maxsize=2)
+def _window_forms(levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """The forms and type keys of the window and group columns together (one product)."""
+    group_forms = _GROUP_FORMS[levels]
+    forms = np.zeros((len(_FORMS) + len(group_forms), _FORMS.shape[1] + group_forms.shape[1]),
+                     np.uint64)
+    forms[: len(_FORMS), : _FORMS.shape[1]] = _FORMS
+    forms[len(_FORMS) :, _FORMS.shape[1] :] = group_forms
+    types = np.concatenate([_TYPES[1:-2], _GROUP_TYPES[: group_forms.shape[1]]])
+    return forms, types
 
 
 def head_key(value: int, column: int) -> int:
