@@ -227,7 +227,7 @@ class Bulk:
             pick = short[span == size]
             ends[pick[:, 2]] = pick[:, 0]
             begins[pick[:, 1]] = pick[:, 0]
-        window = window_keys(padded_codes_of(codes), positions, self.score.groups)
+        window = window_keys(padded_codes_of(codes), positions, self.score.model.groups)
         return np.concatenate(
             [
                 self._bias[index + 1, None],

@@ -96,7 +96,6 @@ class Scorer:
             c: (r, REVISED if c in revised else TRAINED if c in model.trained else UNTRAINED)
             for c, r in self.candidates.items()
         }
-        self.groups = model.groups
         self._table = model._table  # float32 copy of the weights, 0 in the last slot
         self._weights = self._table.data  # a Python float per slot, read on demand
         self._shared = shared_slots(self.bits).tolist()
@@ -141,7 +140,7 @@ class Scorer:
             stop = start + CHUNK
             self._add_context(
                 grid[start:stop],
-                window_keys(codes, np.array(positions[start:stop], np.int64), self.groups),
+                window_keys(codes, np.array(positions[start:stop], np.int64), self.model.groups),
                 np.array([edges[0][start:stop], edges[1][start:stop]], np.uint64).T,
                 numbers[start:stop],
             )

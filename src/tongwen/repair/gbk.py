@@ -135,7 +135,6 @@ _ASCII_AFTER = b"\n 0a,.:;!?()%-/\"'"
 _BYTES = tuple(bytes((b,)) for b in range(256))
 
 
-@lru_cache(maxsize=1 << 12)
 def _lost_groups(previous: int, following: int | None, open_end: bool
                  ) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
     """The ways a :class:`Lost` unit after ``previous`` (a lead byte) may be filled, as
