@@ -17,6 +17,7 @@ from tongwen.repair import generate as g
 from tongwen.repair import reference
 from tongwen.repair.charlm import BAD, load_charlm
 from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _pair, units
+from tongwen.repair.strip import reading_fits
 
 # Sentences the character model was not trained on (its sources are listed in charlm.json).
 SOURCE = [
@@ -101,6 +102,32 @@ def test_units_of_a_garbled_line() -> None:
     assert units("各自?xún)優勢") == ["各自", Unknown("xún"), "優勢"]
     assert units("數?de)?趴倒") == ["數", Unknown("de"), Lost(), "趴倒"]
     assert units("好嗎?沒有") == ["好嗎?沒有"]  # a '?' before any garble is text
+    # 歐 is 0x9A 0x57: its lead byte went into the lost pair, 'W' and its reading stayed
+    assert units("們?nèi)?W(ōu)洲") == ["們", Unknown("nèi"), Lost("ōu"), "W洲"]
+    assert units("們?nèi)?W洲") == ["們", Unknown("nèi"), Lost(), "W洲"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(previous=st.integers(0x81, 0xFE), following=st.integers(0x40, 0x7E),
+       reading=st.sampled_from(["ōu", "fā", "xué", "de", "zhè"]))
+def test_a_claimed_lost_pair_is_completed_by_a_character_of_its_reading(
+        previous: int, following: int, reading: str) -> None:
+    every = {(byte, after) for byte, _, afters in _lost_groups(previous, following, False)
+             for after in afters}
+    claimed = _lost_groups(previous, following, False, (reading, reading_fits))
+    found = {(byte, after) for byte, _, afters in claimed for after in afters}
+    expected = {(byte, after) for byte, after in every if byte > 0x80 and after
+                and after[0] >= 0x81
+                and reading_fits(g.decode_pairs(after + bytes((following,))), reading)}
+    assert found == expected
+
+
+def test_the_claimed_lead_byte_of_ou_after_qu() -> None:
+    # 去 is 0xC8 0xA5 and 歐 0x9A 0x57: after 去's lead byte, 'W' and the reading ōu, the
+    # lost pair's second byte can only be 0x9A (of the ten characters 0xC8 may complete)
+    claimed = _lost_groups(0xC8, 0x57, False, ("ōu", reading_fits))
+    assert {after for _, _, afters in claimed for after in afters} == {b"\x9a"}
+    assert "去" in {char for _, char, _ in claimed}
     assert _characters_after(0xB8)  # a lead byte makes characters
 
 
@@ -135,6 +162,18 @@ def test_garbled_pages_are_restored() -> None:
     restored = sum(tongwen.clean(page, to="s").text == text for text, page in pages)
     assert len(pages) == 40
     assert restored >= 36, f"{restored} of 40 garbled pages restored"
+
+
+@pytest.mark.parametrize(("site", "garble"), [("內歐", "?nèi)?W(ōu)洲"), ("人發", "?rén)?l(fā)車")])
+def test_a_reading_after_the_ascii_byte_of_a_lost_pair_names_its_character(
+        site: str, garble: str) -> None:
+    # The lost pair swallowed the lead byte of a listed character whose second byte is ASCII
+    # ('W', 'l'): the reading pasted after that byte says which character it was, where the
+    # model alone would read 去学洲 and 等水乡车.
+    text = "刚好最近有空，咱们去欧洲旅游好吗？\n水和公车等他发车。"
+    page = g.pollute(text, site_chars=list(site), table="tw")
+    assert garble in page
+    assert tongwen.clean(page, to="s").text == text
 
 
 def test_a_repair_polluted_again_gives_the_line() -> None:

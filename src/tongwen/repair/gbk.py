@@ -40,6 +40,9 @@ GARBLE = re.compile(f"\\?({PINYIN})\\)")
 #: A lone byte read as '?', followed by the reading inserted after it: '?(gè)'.
 LONE = re.compile(f"\\?\\(({PINYIN})\\)")
 _UNKNOWN = re.compile(f"{GARBLE.pattern}|{LONE.pattern}")
+#: The text after a :class:`Lost` pair that starts with the ASCII second byte of a listed
+#: character and the reading pasted after it.
+CLAIMED = re.compile(f"([\\x40-\\x7e])\\(({PINYIN})\\)")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,11 @@ class Unknown:
 class Lost:
     """A bare '?' after a garble: the decoder, out of step since the garble, read the second
     byte of a character and the byte after it (a line break, other ASCII, or the lead byte of
-    the next character) as one bad pair, and lost both (:func:`_lost_pairs`)."""
+    the next character) as one bad pair, and lost both (:func:`_lost_groups`). When that byte
+    was the lead byte of a listed character whose second byte is ASCII (``?W(ōu)``: 歐 is
+    0x9A 0x57), the reading pasted after it is kept as ``reading``: that character reads so."""
+
+    reading: str | None = None
 
 @dataclass(frozen=True)
 class Variant:
@@ -82,12 +89,23 @@ def units(stripped: str) -> list[str | Unknown | Lost]:
                 pieces = parts[i].split("?")
                 for k, piece in enumerate(pieces):
                     if k:
-                        out.append(Lost())
+                        lost, piece = claim(piece)
+                        out.append(lost)
                     if piece:
                         out.append(piece)
         if i + 1 < len(parts):
             out.append(Unknown(parts[i + 1] or parts[i + 2]))
     return out
+
+
+def claim(after: str) -> tuple[Lost, str]:
+    """The :class:`Lost` pair before the text ``after``, and that text: with the reading
+    pasted after its first character taken out when that is the ASCII second byte of a
+    listed character (:data:`CLAIMED`)."""
+    found = CLAIMED.match(after)
+    if found is None:
+        return Lost(), after
+    return Lost(found.group(2)), found.group(1) + after[found.end():]
 
 
 @lru_cache(maxsize=256)
@@ -135,23 +153,40 @@ _ASCII_AFTER = b"\n 0a,.:;!?()%-/\"'"
 _BYTES = tuple(bytes((b,)) for b in range(256))
 
 
-def _lost_groups(previous: int, following: int | None, open_end: bool
+def _lost_groups(previous: int, following: int | None, open_end: bool,
+                 claimed: tuple[str, Callable[[str, str], bool]] | None = None,
                  ) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
     """The ways a :class:`Lost` unit after ``previous`` (a lead byte) may be filled, as
     ``(byte, character, next bytes)``: the second byte of a character, either 0x80 (no lead
     byte: read as '?' alone) or from 0x81 on and then a byte it makes no character with:
     ASCII (the decoder back in step), or a lead byte that makes a character with
     ``following`` (the byte after the '?'; the decoder still out of step). With ``open_end``
-    (another unknown unit comes next) that lead byte is left to it."""
+    (another unknown unit comes next) that lead byte is left to it. With ``claimed`` (the
+    unit's reading and ``fits``), the next byte is a lead byte whose character with
+    ``following`` reads so."""
     found: list[tuple[int, str, tuple[bytes, ...]]] = []
     for byte, char in _characters_after(previous):
         if byte < 0x80:
+            continue
+        if claimed is not None:  # the next byte is the claimed character's lead byte
+            leads = _claimed_after(byte, following, *claimed) if following else ()
+            if byte > 0x80 and leads:
+                found.append((byte, char, leads))
             continue
         if byte == 0x80 or open_end:  # 0x80 is no lead byte: the decoder took it alone
             found.append((byte, char, (b"",)))
             continue
         found.append((byte, char, _after(byte, following)))
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 12)
+def _claimed_after(byte: int, following: int, reading: str,
+                   fits: Callable[[str, str], bool]) -> tuple[bytes, ...]:
+    """The lead bytes of :func:`_after` whose character with ``following`` reads
+    ``reading``."""
+    return tuple(lead for lead in _after(byte, following) if lead[0] >= 0x81
+                 and fits(_pair(lead[0], following) or "", reading))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -231,16 +266,20 @@ def _bundle(groups: tuple[tuple[int, str, tuple[bytes, ...]], ...]) -> _LostBund
     return _LostBundle(groups, chars, codes, sum(len(after) for _, _, after in groups))
 
 
+Claimed = tuple[str, Callable[[str, str], bool]] | None
+
+
 @lru_cache(maxsize=1 << 12)
 def _lost_bundle(before: int, following: int | None, open_end: bool,
-                 excluded: frozenset[str] = frozenset()) -> _LostBundle:
+                 excluded: frozenset[str] = frozenset(), claimed: Claimed = None
+                 ) -> _LostBundle:
     """:func:`_lost_groups` whose character is none of ``excluded``, bundled."""
     if excluded:
-        every = _lost_bundle(before, following, open_end)
+        every = _lost_bundle(before, following, open_end, claimed=claimed)
         if excluded.isdisjoint(every.chars):
             return every
         return _bundle(tuple(g for g in every.groups if g[1] not in excluded))
-    return _bundle(_lost_groups(before, following, open_end))
+    return _bundle(_lost_groups(before, following, open_end, claimed))
 
 
 #: The options of a :class:`Lost` pair for one stream: ``(stream, head, bundle)``, the
@@ -249,12 +288,14 @@ LostOptions = list[tuple[int, bytes, _LostBundle]]
 
 
 def _lost_options(beam: list[bytes], following: bytes, open_end: bool, pending: bool,
-                  split: bool, preferred: frozenset[str]) -> LostOptions:
+                  split: bool, preferred: frozenset[str], claimed: Claimed = None
+                  ) -> LostOptions:
     """The options of a :class:`Lost` pair after each non-empty stream of ``beam``: the
     :func:`_lost_groups` after its last byte whose character is no preferred one (the
     polluter would have annotated it), unless a reading was pasted between its two bytes
     (``split``: the unit before was an :class:`Unknown`). When the unit before was a
-    :class:`Lost` pair that left its lead byte open (``pending``), that byte comes first."""
+    :class:`Lost` pair that left its lead byte open (``pending``), that byte comes first.
+    ``claimed``: the pair's reading and ``fits`` (see :func:`_lost_groups`), or None."""
     excluded = frozenset() if split else preferred
     nxt = following[0] if following else None
     out: LostOptions = []
@@ -262,9 +303,9 @@ def _lost_options(beam: list[bytes], following: bytes, open_end: bool, pending: 
         if not prefix:
             continue
         if not pending:
-            out.append((k, b"", _lost_bundle(prefix[-1], nxt, open_end, excluded)))
+            out.append((k, b"", _lost_bundle(prefix[-1], nxt, open_end, excluded, claimed)))
             continue
-        out += [(k, bytes((lead,)), _lost_bundle(lead, nxt, open_end, excluded))
+        out += [(k, bytes((lead,)), _lost_bundle(lead, nxt, open_end, excluded, claimed))
                 for lead in _open_leads(prefix[-1])]
     return out
 
@@ -409,7 +450,8 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
     ``open_end``, ``pending`` and ``split``: see :func:`_lost_options`."""
     starts = [_tail_start(prefix) for prefix in beam]
     if isinstance(unit, Lost):
-        options = _lost_options(beam, following, open_end, pending, split, preferred)
+        claimed = None if unit.reading is None else (unit.reading, fits)
+        options = _lost_options(beam, following, open_end, pending, split, preferred, claimed)
         if sum(bundle.rests for _, _, bundle in options) > SHORTLIST:
             groups = _shortlist(beam, starts, options, model, pending)
         else:

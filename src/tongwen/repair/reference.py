@@ -17,7 +17,16 @@ from tongwen.conversion.converter import convert
 from tongwen.readings.lexicon import char_ranks
 from tongwen.repair.charlm import BOUNDARY, CharLM
 from tongwen.repair.detect import RARE_RANK, Evidence, decide, script_specific
-from tongwen.repair.gbk import GARBLE, LONE, Lost, Unit, Unknown, repair_units, with_variants
+from tongwen.repair.gbk import (
+    CLAIMED,
+    GARBLE,
+    LONE,
+    Lost,
+    Unit,
+    Unknown,
+    repair_units,
+    with_variants,
+)
 from tongwen.repair.generate import TABLES, char_convert, pollute
 from tongwen.repair.restore import hypotheses, inverse, unlikely
 from tongwen.repair.result import Cleaned, Detection
@@ -64,7 +73,8 @@ def detect(text: str) -> Detection:
 def _units(line: str) -> list[str | Unknown | Lost]:
     """The line cut into text and unknown units one character at a time: a garble or a lone
     '?(reading)' is an :class:`Unknown`, a bare '?' after the first of them a :class:`Lost`
-    pair; inserted readings removed."""
+    pair; inserted readings removed, and a reading pasted after the ASCII character just after
+    a lost pair moved into the pair (``gbk.CLAIMED``)."""
     out: list[str | Unknown | Lost] = []
     for match in _UNIT.finditer(line):
         garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
@@ -76,6 +86,13 @@ def _units(line: str) -> list[str | Unknown | Lost]:
             out[-1] += char if char is not None else match.group(0)
         else:
             out.append(char if char is not None else match.group(0))
+    for k in range(1, len(out)):
+        text = out[k]
+        if isinstance(out[k - 1], Lost) and isinstance(text, str):
+            claimed = CLAIMED.match(text)
+            if claimed:
+                out[k - 1] = Lost(claimed.group(2))
+                out[k] = claimed.group(1) + text[claimed.end():]
     return out
 
 
