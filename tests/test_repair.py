@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tongwen
+from tongwen.conversion.tables import load_table
 from tongwen.repair import generate as g
 from tongwen.repair import reference
 from tongwen.repair.counts import count_classes
 from tongwen.repair.detect import script_specific
 from tongwen.repair.gbk import repair_line
 from tongwen.repair.scan import scan
-from tongwen.repair.strip import ANNOTATION, reading_fits, strip
+from tongwen.repair.strip import ANNOTATION, reading_fits, strip, traditional_forms
 from tongwen.text import han_count
 
 
@@ -50,6 +51,23 @@ def test_gbk_garbles_are_undone(garbled: str, keep: str, simplified: str) -> Non
     page = f"代表團(tuán)來到{garbled}。學(xué)習(xí)發(fā)展"
     assert tongwen.clean(page).text == f"代表團來到{keep}。學習發展"
     assert tongwen.clean(page, to="s").text == f"代表团来到{simplified}。学习发展"
+
+
+def test_a_garble_a_simplifying_cleaner_converted_with_its_extra_table() -> None:
+    # Out of step after 賽 (sài) was pasted across 恋 and 爱, the decoder read 膹, which the
+    # cleaner's conversion wrote 𪱥 (TSCharactersExt): the repair reads it back as 膹
+    text = "主演是第一次演出恋爱电视剧的广濑爱丽丝与浅利阳介。"
+    page = tongwen.convert(g.pollute(text, site_chars=["賽"], table="tw"), to="s")
+    assert "?sài)" in page and "𪱥" in page
+    assert tongwen.clean(page, to="s").text == text
+
+
+def test_every_character_a_simplifying_cleaner_converts_has_its_traditional_forms() -> None:
+    keys = {*load_table("TSCharacters").entries, *load_table("TSCharactersExt").entries}
+    for traditional in sorted(keys):
+        simple = tongwen.convert(traditional, to="s")
+        if len(simple) == 1 and simple != traditional:
+            assert traditional in traditional_forms(simple), (traditional, simple)
 
 
 def test_readings_stripped_after_a_simplifying_cleaner() -> None:

@@ -36,15 +36,18 @@ def simplified_forms() -> dict[str, str]:
 @cache
 def _traditional_forms() -> dict[str, tuple[str, ...]]:
     forms: dict[str, list[str]] = {}
-    for traditional, simple in sorted(simplified_forms().items()):
-        if traditional != simple:
-            forms.setdefault(simple, [simple]).append(traditional)
-    return {simple: tuple(found) for simple, found in forms.items()}
+    ext = {k: v[0] for k, v in load_table("TSCharactersExt").entries.items()}
+    for traditional, simple in [*sorted(simplified_forms().items()), *sorted(ext.items())]:
+        found = forms.setdefault(simple, [simple])
+        if traditional not in found:
+            found.append(traditional)
+    return {simple: tuple(found) for simple, found in forms.items() if len(found) > 1}
 
 
 def traditional_forms(char: str) -> tuple[str, ...]:
-    """``char`` and the traditional characters whose simplified form it is (the inverse of
-    :func:`simplified_forms`)."""
+    """``char`` and the traditional characters whose simplified form it is: the inverse of
+    :func:`simplified_forms` and of ``TSCharactersExt``, the character layer that conversion
+    to Simplified reads first (膹 -> 𪱥)."""
     return _traditional_forms().get(char, (char,))
 
 
