@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from test_repair import SOURCE as REPAIR_SOURCE
 
 import tongwen
+from tongwen.repair import gbk, reference
 from tongwen.repair import generate as g
-from tongwen.repair import reference
 from tongwen.repair.charlm import BAD, load_charlm
 from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _pair, units
 from tongwen.repair.strip import reading_fits
@@ -96,6 +96,16 @@ def test_lost_pair_options_are_exactly_the_byte_pairs_that_read_as_one_bad_pair(
     assert found == expected
     assert all(char == _pair(previous, byte) for byte, char, _ in
                _lost_groups(previous, following, open_end))
+
+
+def test_a_lost_pair_follows_only_a_stream_that_leaves_a_lead_byte_open() -> None:
+    # 安 then 0xC8, the lead byte of 全 (the pair's character): an option; a stream whose
+    # 0xB2 0xC8 the decoder reads as 踩 has no lead byte left for the pair to complete
+    beam = [b"\xb0\xb2\xc8", b"\n\xb2\xc8"]
+    starts = [gbk._tail_start(prefix) for prefix in beam]
+    options = gbk._lost_options(beam, starts, b"\xd0\xa1", False, False, False, frozenset())
+    assert [k for k, _, _ in options] == [0]
+    assert "全" in options[0][2].chars
 
 
 def test_units_of_a_garbled_line() -> None:

@@ -287,11 +287,13 @@ def _lost_bundle(before: int, following: int | None, open_end: bool,
 LostOptions = list[tuple[int, bytes, _LostBundle]]
 
 
-def _lost_options(beam: list[bytes], following: bytes, open_end: bool, pending: bool,
-                  split: bool, preferred: frozenset[str], claimed: Claimed = None
-                  ) -> LostOptions:
-    """The options of a :class:`Lost` pair after each non-empty stream of ``beam``: the
-    :func:`_lost_groups` after its last byte whose character is no preferred one (the
+def _lost_options(beam: list[bytes], starts: list[int], following: bytes, open_end: bool,
+                  pending: bool, split: bool, preferred: frozenset[str],
+                  claimed: Claimed = None) -> LostOptions:
+    """The options of a :class:`Lost` pair after each stream of ``beam`` that ends in a lead
+    byte left open (read from ``starts``, where its last characters start, as the decoder
+    reads it; a stream that ends a character took a wrong turn before): the
+    :func:`_lost_groups` after that byte whose character is no preferred one (the
     polluter would have annotated it), unless a reading was pasted between its two bytes
     (``split``: the unit before was an :class:`Unknown`). When the unit before was a
     :class:`Lost` pair that left its lead byte open (``pending``), that byte comes first.
@@ -303,6 +305,8 @@ def _lost_options(beam: list[bytes], following: bytes, open_end: bool, pending: 
         if not prefix:
             continue
         if not pending:
+            if _whole(prefix[starts[k]:]):
+                continue  # its last byte ends a character: it cannot start the lost one
             out.append((k, b"", _lost_bundle(prefix[-1], nxt, open_end, excluded, claimed)))
             continue
         out += [(k, bytes((lead,)), _lost_bundle(lead, nxt, open_end, excluded, claimed))
@@ -451,7 +455,8 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
     starts = [_tail_start(prefix) for prefix in beam]
     if isinstance(unit, Lost):
         claimed = None if unit.reading is None else (unit.reading, fits)
-        options = _lost_options(beam, following, open_end, pending, split, preferred, claimed)
+        options = _lost_options(beam, starts, following, open_end, pending, split, preferred,
+                                claimed)
         if sum(bundle.rests for _, _, bundle in options) > SHORTLIST:
             groups = _shortlist(beam, starts, options, model, pending)
         else:
