@@ -186,6 +186,16 @@ def test_a_reading_after_the_ascii_byte_of_a_lost_pair_names_its_character(
     assert tongwen.clean(page, to="s").text == text
 
 
+def test_a_garble_that_runs_to_the_end_of_the_page() -> None:
+    # Out of step to the end: the last '?' is the second byte of 。 alone, which the
+    # polluter's decoder read as '?' at the end of the page (no line break after it)
+    text = "校长在毕业典礼演讲一个小时，害得老师们都昏昏欲睡。"
+    page = g.pollute(text, site_chars=["美"], table="tw")
+    assert page.endswith("???")
+    assert tongwen.clean(page, to="s").text == text
+    assert tongwen.clean(f"代表團(tuán)\n{page}", to="s").text == f"代表团\n{text}"
+
+
 def test_a_repair_polluted_again_gives_the_line() -> None:
     text = "希望两省充分发挥各自优势，因为又没说清楚。\n每个人都有权享受社会保障。"
     site = list("團學習關國現發優勢詢總個為")

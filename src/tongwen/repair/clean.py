@@ -39,7 +39,8 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
         site.setdefault(char, reading)  # the first reading of each character, in order
     preferred = frozenset(site)
     converted = hypothesis(found.stripped) == ALREADY_SIMPLIFIED
-    for line, raw in zip(found.stripped.split("\n"), text.split("\n"), strict=True):
+    lines = found.stripped.split("\n")
+    for k, (line, raw) in enumerate(zip(lines, text.split("\n"), strict=True)):
         fixed = None
         if "?" in line and GARBLE.search(line):
             found_units: list[str | Unit] = list(units(line))
@@ -48,7 +49,7 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
             order = _garbles_first(line, site)
             forms = _site_forms(order) if converted else None
             fixed = repair_units(found_units, reading_fits, preferred,
-                                 partial(_explains, raw, order, forms))
+                                 partial(_explains, raw, order, forms), k + 1 == len(lines))
         if fixed is None:
             out.append(line)
             continue

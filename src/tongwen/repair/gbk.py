@@ -554,12 +554,14 @@ def _whole(data: bytes) -> bool:
 
 def repair_units(
     found: Units, fits: Callable[[str, str], bool], preferred: Collection[str] = (),
-    explains: Callable[[str], bool] | None = None,
+    explains: Callable[[str], bool] | None = None, at_end: bool = False,
 ) -> str | None:
     """The text of ``found`` with each unknown unit solved, or None when it cannot be (a text
     unit that GBK cannot encode, or no byte that fits). See ``repair_line``. Of the search's
     last candidates the best that ``explains`` the line (polluted again, it gives the line)
-    wins; the best of all when none does."""
+    wins; the best of all when none does. ``at_end``: the line ends the page (no line break
+    after it), so a :class:`Lost` pair that ends it may be a character's second byte alone,
+    which the polluter's decoder read as '?' there."""
     try:
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
@@ -572,7 +574,7 @@ def repair_units(
             beam, pending = [prefix + unit for prefix in beam], False
             continue
         following = _following(encoded, i)
-        open_end = isinstance(unit, Lost) and not following and i + 1 < len(encoded)
+        open_end = isinstance(unit, Lost) and not following and (i + 1 < len(encoded) or at_end)
         split = i > 0 and isinstance(encoded[i - 1], Unknown)
         # With no text after it, a unit's options are judged only by the next unit's.
         keep = BEAM if following or i + 1 == len(encoded) else OPEN_BEAM
@@ -596,11 +598,12 @@ def repair_units(
 
 
 def repair_line(
-    line: str, fits: Callable[[str, str], bool], preferred: Collection[str] = ()
+    line: str, fits: Callable[[str, str], bool], preferred: Collection[str] = (),
+    at_end: bool = False,
 ) -> str | None:
     """The line as it was before the readings were pasted (readings removed), or None when
     it cannot be repaired. ``fits(char, reading)`` says whether a character reads so;
     ``preferred`` are characters the page annotates elsewhere (likely on the site's list).
     Unknown units are searched together (a beam), each option scored by the character model
     (:mod:`tongwen.repair.charlm`) on the line decoded through the text after it."""
-    return repair_units(units(strip(line)), fits, preferred)
+    return repair_units(units(strip(line)), fits, preferred, at_end=at_end)

@@ -97,7 +97,8 @@ def _units(line: str) -> list[str | Unknown | Lost]:
 
 
 def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
-                site: dict[str, str] | None = None, converted: bool = False) -> str | None:
+                site: dict[str, str] | None = None, converted: bool = False,
+                at_end: bool = False) -> str | None:
     """What the fast path answers for one line with garbles. The search itself is shared
     (``gbk.repair_units``: a beam over the options of each unknown unit, scored by the
     character model, whose own tests hold it to a plain scorer); this states its inputs
@@ -125,7 +126,7 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
     found: list[str | Unit] = list(_units(line))
     if converted:
         found = with_variants(found, traditional_forms)
-    return repair_units(found, fits, frozenset(site), explains)
+    return repair_units(found, fits, frozenset(site), explains, at_end)
 
 
 def _best_hypothesis(text: str) -> str:
@@ -162,9 +163,11 @@ def clean(text: str, to: str = "keep") -> Cleaned:
     for char, reading in pairs:  # the first reading of each character, in order
         site.setdefault(char, reading)
     converted = _best_hypothesis(strip(text)) == "s"
-    for line in text.split("\n"):
+    page = text.split("\n")
+    for k, line in enumerate(page):
         garbles = len(GARBLE.findall(line))
-        fixed = repair_line(line, reading_fits, site, converted) if garbles else None
+        at_end = k + 1 == len(page)  # the page's last line: nothing after it
+        fixed = repair_line(line, reading_fits, site, converted, at_end) if garbles else None
         if fixed is None:
             lines.append(line)
             continue
