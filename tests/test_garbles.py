@@ -15,7 +15,7 @@ from test_repair import SOURCE as REPAIR_SOURCE
 import tongwen
 from tongwen.repair import gbk, reference
 from tongwen.repair import generate as g
-from tongwen.repair.charlm import BAD, load_charlm
+from tongwen.repair.charlm import BAD, load_charlm, normal_form
 from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _pair, units
 from tongwen.repair.strip import reading_fits
 
@@ -63,6 +63,17 @@ def test_model_reads_traditional_as_simplified_and_numbers_alike() -> None:
     assert a == b
     c, d = model.score(["2005年", "1999年"])
     assert c == d
+    e, f = model.score(["２００５年", "１９９９年"])
+    assert e == f
+
+
+def test_full_width_letters_and_digits_are_symbols_of_their_own() -> None:
+    # a page out of step decodes to full-width forms (GBK row 0xA3): rare in prose, so the
+    # model must not read them as the ASCII ones it sees in every other sentence
+    assert [normal_form(c) for c in "3Ｕ３uＳs"] == ["0", "ａ", "０", "a", "ａ", "a"]
+    model = load_charlm()
+    full, ascii_ = model.score(["报到？期0３Ｕf话", "报到？期03Uf话"])
+    assert full < ascii_
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,3 +51,23 @@ def test_rebuild_char_groups_matches_committed_table(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )
     assert filecmp.cmp(out, ROOT / "src" / "tongwen" / "data" / GROUPS, shallow=False)
+
+
+def test_retrain_charlm_matches_committed_model(tmp_path: Path) -> None:
+    """tools/train_charlm.py gives the committed character model again, byte for byte."""
+    sys.path.insert(0, str(ROOT / "tools" / "bench"))
+    sys.path.insert(0, str(ROOT / "tools"))
+    from repair_accuracy import SPLITS
+    from train_charlm import SENTENCE_FILES, WORD_FILES
+
+    needed = [*SENTENCE_FILES, *WORD_FILES,
+              *(rel for split in SPLITS.values()
+                for rel in split.simplified + split.traditional + split.cantonese)]
+    for rel in needed:
+        if not (SHARED / "data" / rel).exists():
+            pytest.skip(f"the character model needs ../shared/data/{rel}")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "train_charlm.py"), "--out",
+                    str(tmp_path)], check=True, capture_output=True)
+    for name in ("charlm.npz", "charlm.json"):
+        assert filecmp.cmp(tmp_path / name, ROOT / "src" / "tongwen" / "data" / MODELS / name,
+                           shallow=False), name

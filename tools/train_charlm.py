@@ -187,8 +187,10 @@ def trigrams(triples: Counter[str], index: dict[str, int], size: int, pair_keys:
     }
 
 
-def main() -> int:
-    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for charlm.npz/.json")
+    out = parser.parse_args(argv).out
     excluded = benchmark_lines()
     sentences, provenance, dropped = [], {}, 0
     for name in SENTENCE_FILES:
@@ -206,8 +208,8 @@ def main() -> int:
         provenance[name] = {"sha256": sha256(path), "words": len(found)}
     pairs, triples = count(sentences, words)
     arrays = kneser_ney(pairs, triples)
-    OUT.mkdir(parents=True, exist_ok=True)
-    write_npz(OUT / "charlm.npz", **arrays)
+    out.mkdir(parents=True, exist_ok=True)
+    write_npz(out / "charlm.npz", **arrays)
     meta = {
         "model": "tongwen character bigram model for GBK garble repair (interpolated Kneser-Ney)",
         "built_by": "tools/train_charlm.py",
@@ -222,9 +224,9 @@ def main() -> int:
                      "readings/cpp_train_partial": "Apache-2.0", "readings/thchs30": "Apache-2.0",
                      "lexicons/phrase_pinyin_data": "MIT",
                      "lexicons/cc_cedict": "CC BY-SA 4.0 (CC-CEDICT, attribution)"},
-        "npz_sha256": sha256(OUT / "charlm.npz"),
+        "npz_sha256": sha256(out / "charlm.npz"),
     }
-    (OUT / "charlm.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
+    (out / "charlm.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     print(f"{len(sentences):,} sentences ({dropped} dropped), {len(words):,} words, "
           f"{meta['symbols']:,} symbols, {meta['bigrams']:,} bigrams")

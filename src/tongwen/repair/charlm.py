@@ -34,10 +34,13 @@ UNSEEN, BOUNDARY = 0, 1
 MODEL_FILE = "charlm.npz"
 
 
-#: Characters read as one symbol: digits as ``0``, Latin letters as ``a`` (ASCII, full-width).
+#: Characters read as one symbol: ASCII digits as ``0``, ASCII Latin letters as ``a``, and
+#: their full-width forms as ``０`` and ``ａ`` (rare in prose, but what the decoder makes of a
+#: page out of step: GBK's row 0xA3, whose lead byte is many a character's second byte).
 _FOLDED: dict[str, str] = {
     chr(code): symbol
-    for symbol, ranges in (("0", ("09", "０９")), ("a", ("az", "AZ", "ａｚ", "ＡＺ")))
+    for symbol, ranges in (("0", ("09",)), ("a", ("az", "AZ")), ("０", ("０９",)),
+                           ("ａ", ("ａｚ", "ＡＺ")))
     for bounds in ranges
     for code in range(ord(bounds[0]), ord(bounds[1]) + 1)
 }
@@ -45,7 +48,8 @@ _FOLDED: dict[str, str] = {
 
 def normal_form(char: str) -> str:
     """The symbol the model reads for ``char`` before its simplified form is taken: digits
-    are ``0``, Latin letters ``a`` (ASCII and full-width); every other character itself."""
+    are ``0``, Latin letters ``a`` (full-width ones ``０`` and ``ａ``); every other character
+    itself."""
     return _FOLDED.get(char, char)
 
 
