@@ -90,7 +90,9 @@ def _plain_options(unit: Unit, previous: int, following: bytes, open_end: bool,
             out += [(head + bytes((byte,)), "", (b"",), gbk.PREFERRED_BONUS * (char in preferred))
                     for byte, char in gbk._candidates(before, unit.reading, fits)]
             continue
-        groups = gbk._lost_groups(before, following[0] if following else None, open_end)
+        claimed = None if unit.reading is None else (unit.reading, fits)
+        groups = gbk._lost_groups(before, following[0] if following else None, open_end,
+                                  claimed)
         out += [(head + bytes((byte,)), char, after, 0.0) for byte, char, after in groups
                 if split or char not in preferred]
     return out
@@ -100,8 +102,13 @@ def _plain_step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
                 fits: Callable[[str, str], bool], preferred: Collection[str],
                 open_end: bool = False, pending: bool = False, split: bool = False,
                 keep: int = gbk.BEAM) -> list[bytes]:
+    def ends_a_character(prefix: bytes) -> bool:
+        return _plain_tail_start(prefix + b"\n", 1) == len(prefix)
+
+    # a lost pair's character starts with a lead byte its stream leaves open
     groups = [(k, first, char, rests, gain) for k, prefix in enumerate(beam)
-              if prefix or isinstance(unit, Variant)
+              if (prefix or isinstance(unit, Variant))
+              and not (isinstance(unit, Lost) and not pending and ends_a_character(prefix))
               for first, char, rests, gain in _plain_options(
                   unit, prefix[-1] if prefix else 0, following, open_end, pending, split,
                   fits, preferred)]
