@@ -70,6 +70,8 @@ class Variant:
     chars: tuple[str, ...]
 
 
+#: A :class:`Lost` pair's reading and the ``fits(char, reading)`` that checks it, or None.
+Claimed = tuple[str, Callable[[str, str], bool]] | None
 #: A line's units: text (inserted readings removed) and the unknown bytes between.
 Units = Sequence["str | Unknown | Lost | Variant"]
 Unit = Unknown | Lost | Variant
@@ -89,7 +91,7 @@ def units(stripped: str) -> list[str | Unknown | Lost]:
                 pieces = parts[i].split("?")
                 for k, piece in enumerate(pieces):
                     if k:
-                        lost, piece = claim(piece)
+                        lost, piece = _claim(piece)
                         out.append(lost)
                     if piece:
                         out.append(piece)
@@ -98,7 +100,7 @@ def units(stripped: str) -> list[str | Unknown | Lost]:
     return out
 
 
-def claim(after: str) -> tuple[Lost, str]:
+def _claim(after: str) -> tuple[Lost, str]:
     """The :class:`Lost` pair before the text ``after``, and that text: with the reading
     pasted after its first character taken out when that is the ASCII second byte of a
     listed character (:data:`CLAIMED`)."""
@@ -154,8 +156,7 @@ _BYTES = tuple(bytes((b,)) for b in range(256))
 
 
 def _lost_groups(previous: int, following: int | None, open_end: bool,
-                 claimed: tuple[str, Callable[[str, str], bool]] | None = None,
-                 ) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
+                 claimed: Claimed = None) -> tuple[tuple[int, str, tuple[bytes, ...]], ...]:
     """The ways a :class:`Lost` unit after ``previous`` (a lead byte) may be filled, as
     ``(byte, character, next bytes)``: the second byte of a character, either 0x80 (no lead
     byte: read as '?' alone) or from 0x81 on and then a byte it makes no character with:
@@ -264,9 +265,6 @@ def _bundle(groups: tuple[tuple[int, str, tuple[bytes, ...]], ...]) -> _LostBund
     codes = np.array([ord(char) for _, char, _ in groups], dtype=np.int64)
     chars = "".join(char for _, char, _ in groups)
     return _LostBundle(groups, chars, codes, sum(len(after) for _, _, after in groups))
-
-
-Claimed = tuple[str, Callable[[str, str], bool]] | None
 
 
 @lru_cache(maxsize=1 << 12)
