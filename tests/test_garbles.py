@@ -48,6 +48,8 @@ def test_model_present_with_provenance() -> None:
 def test_model_scores_like_the_plain_scorer(texts: list[str]) -> None:
     model = load_charlm()
     assert list(model.score(texts)) == pytest.approx(reference.charlm_score(model, texts))
+    going_on = reference.charlm_score(model, texts, end=False)  # no boundary after
+    assert list(model.score(texts, end=False)) == pytest.approx(going_on)
 
 
 def test_model_prefers_text_to_its_garbles() -> None:

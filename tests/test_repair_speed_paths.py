@@ -115,17 +115,26 @@ def _plain_step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
     if not groups:
         return []
     starts = [_plain_tail_start(prefix) for prefix in beam]
+
+    def going_on(k: int, end: int) -> float:
+        """log P(stream k's text up to ``end``) - log P(its last characters), the line going
+        on: the committed part a line-initial score of those characters leaves out."""
+        whole, tail = model.score([gbk._decode(beam[k][:end]), gbk._decode(beam[k][starts[k]:end])],
+                                  end=False)
+        return float(whole - tail)
+
     if isinstance(unit, Lost) and sum(len(group[3]) for group in groups) > gbk.SHORTLIST:
-        tails = [gbk._decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
-                 for k in range(len(beam))]
+        ends = [len(prefix) if pending else len(prefix) - 1 for prefix in beam]
+        tails = [gbk._decode(beam[k][starts[k] : ends[k]]) for k in range(len(beam))]
         local = model.score([tails[k] + char for k, _, char, _, _ in groups])
+        local += [going_on(k, ends[k]) for k, _, _, _, _ in groups]
         local += [group[4] for group in groups]
         best = sorted(range(len(groups)), key=lambda i: -local[i])[: gbk.SHORTLIST]
         groups = [groups[i] for i in best]
     grown = [(k, first + rest, gain) for k, first, _, rests, gain in groups for rest in rests]
     if len(grown) == 1:
         return [beam[grown[0][0]] + grown[0][1]]
-    committed = model.score([gbk._decode(beam[k][: starts[k]]) for k in range(len(beam))])
+    committed = [going_on(k, len(beam[k])) for k in range(len(beam))]
     scores = model.score([gbk._decode(beam[k][starts[k] :] + extra + following)
                           for k, extra, _ in grown])
     scores += [committed[k] + gain for k, _, gain in grown]

@@ -76,9 +76,10 @@ class CharLM:
         """How many symbols the model has (the line boundary and 'unseen' included)."""
         return len(self.unigram)
 
-    def score(self, texts: Sequence[str]) -> np.ndarray:
+    def score(self, texts: Sequence[str], end: bool = True) -> np.ndarray:
         """The log-probability of each text read as one line (a boundary before and after;
-        a '\\n' inside is a boundary too), in one vectorised pass."""
+        a '\\n' inside is a boundary too), in one vectorised pass; without ``end``, less the
+        boundary after it (the line goes on)."""
         import numpy as np
 
         if not texts:
@@ -88,6 +89,8 @@ class CharLM:
         logp = self._triples(symbols)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        if not end:
+            logp[starts + lengths - 1] = 0.0
         return np.add.reduceat(logp, starts)
 
     def score_joined(self, firsts: Sequence[str], seconds: Sequence[str],

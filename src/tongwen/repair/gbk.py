@@ -445,8 +445,9 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
           keep: int = BEAM) -> list[bytes]:
     """The best ``keep`` byte streams after ``unit``: each stream in ``beam`` extended by each
     of its options (:func:`_options`, :func:`_lost_options`). A stream's score: the model's
-    score of its text up to its last few characters, plus that of those characters, the
-    option and ``following`` (the text after the unit), plus the option's bonus. When there
+    score of its last few characters, the option and ``following`` (the text after the
+    unit), read as a line, plus what its text before them adds (:func:`_going_on`), plus the
+    option's bonus. When there
     are more than :data:`SHORTLIST` options, only those whose first bytes are among the
     ``SHORTLIST`` best (judged by the text up to them: :func:`_shortlist`) are scored whole.
     ``open_end``, ``pending`` and ``split``: see :func:`_lost_options`."""
@@ -479,8 +480,8 @@ def _rank(beam: list[bytes], starts: list[int], groups: list[Group], following: 
     if sum(counts) <= 1:  # nothing to rank
         return [beam[k] + first + rest for k, first, _, rests, _ in groups for rest in rests]
     heads, tails = _Pieces(), _Pieces(following)
-    firsts = [heads[beam[k][: starts[k]]] for k in range(len(beam))]  # the committed text
-    seconds = [-1] * len(beam)  # -1: the empty text, last
+    firsts: list[int] = []
+    seconds: list[int] = []  # -1: the empty text, last
     for k, first, _, rests, _ in groups:
         head = beam[k][starts[k]:] + first
         if _whole(head):  # decoded apart from what follows it
@@ -490,8 +491,8 @@ def _rank(beam: list[bytes], starts: list[int], groups: list[Group], following: 
             firsts += [heads[head + rest + following] for rest in rests]
             seconds += [-1] * len(rests)
     pairs = np.array([firsts, seconds], dtype=np.int64).T
-    scored = model.score_joined(heads.texts, [*tails.texts, ""], pairs)
-    committed, scores = scored[: len(beam)], scored[len(beam) :]
+    scores = model.score_joined(heads.texts, [*tails.texts, ""], pairs)
+    committed = _going_on(model, beam, starts, [len(prefix) for prefix in beam])
     scores += np.repeat([committed[k] + gain for k, _, _, _, gain in groups], counts)
     ends = list(accumulate(counts))
     out = []
@@ -517,16 +518,31 @@ def _shortlist(beam: list[bytes], starts: list[int], options: LostOptions, model
     their character. Each distinct (stream, symbol) is scored once."""
     import numpy as np
 
-    tails = [_decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
-             for k in range(len(beam))]
+    ends = [len(prefix) if pending else len(prefix) - 1 for prefix in beam]
+    tails = [_decode(beam[k][starts[k] : ends[k]]) for k in range(len(beam))]
+    committed = _going_on(model, beam, starts, ends)
     codes = np.concatenate([bundle.codes for _, _, bundle in options])
     streams = np.repeat([k for k, _, _ in options], [len(b.groups) for _, _, b in options])
     symbols, first, read = np.unique(model.ids[codes], return_index=True, return_inverse=True)
     keys, inverse = np.unique(streams * len(symbols) + read.reshape(-1), return_inverse=True)
     chars = [chr(code) for code in codes[first].tolist()]  # one for each symbol
     pairs = np.stack(np.divmod(keys, len(symbols)), axis=1)
-    local = model.score_joined(tails, chars, pairs)[inverse.reshape(-1)]
+    local = (model.score_joined(tails, chars, pairs) + committed[pairs[:, 0]])[inverse.reshape(-1)]
     return _expand(options, _best(local, SHORTLIST))
+
+
+def _going_on(model: CharLM, beam: list[bytes], starts: list[int], ends: list[int]
+              ) -> np.ndarray:
+    """For each stream, what the text before its last characters (``starts``, up to
+    ``ends``) adds to their score read line-initial: log P(the text up to ``ends``) - log
+    P(the last characters alone), both read as a line that goes on. Streams of different
+    pasts then compare fairly (exact for the model once the last characters are two or
+    more)."""
+    texts = [_decode(prefix[:end]) for prefix, end in zip(beam, ends, strict=True)]
+    lasts = [_decode(prefix[start:end])
+             for prefix, start, end in zip(beam, starts, ends, strict=True)]
+    scored = model.score(texts + lasts, end=False)
+    return scored[: len(beam)] - scored[len(beam) :]  # type: ignore[no-any-return]
 
 
 class _Pieces(dict[bytes, int]):

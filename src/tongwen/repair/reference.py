@@ -186,18 +186,18 @@ def clean(text: str, to: str = "keep") -> Cleaned:
                    converted=converted)
 
 
-def charlm_score(model: CharLM, texts: list[str]) -> list[float]:
-    """What ``model.score(texts)`` answers, one symbol at a time: a line boundary before and
-    after each text; each symbol's log-probability given the two before it (the one before,
-    when that is a line boundary): a seen trigram's, else the bigram's (a seen one's, else the
-    first symbol's back-off weight plus the second's unigram) plus the context's trigram
-    back-off weight when the context was seen."""
+def charlm_score(model: CharLM, texts: list[str], end: bool = True) -> list[float]:
+    """What ``model.score(texts, end)`` answers, one symbol at a time: a line boundary before
+    each text and, with ``end``, after it; each symbol's log-probability given the two before
+    it (the one before, when that is a line boundary): a seen trigram's, else the bigram's (a
+    seen one's, else the first symbol's back-off weight plus the second's unigram) plus the
+    context's trigram back-off weight when the context was seen."""
     pairs = {int(k): float(v) for k, v in zip(model.keys, model.logp, strict=True)}
     pair_index = {int(k): i for i, k in enumerate(model.keys)}
     triples = {int(k): float(v) for k, v in zip(model.keys3, model.logp3, strict=True)}
     size, out = model.size, []
     for text in texts:
-        symbols = [int(model.ids[ord(c)]) for c in "\n" + text + "\n"]
+        symbols = [int(model.ids[ord(c)]) for c in "\n" + text + ("\n" if end else "")]
         total = 0.0
         for k in range(1, len(symbols)):
             a, b = symbols[k - 1], symbols[k]
