@@ -447,17 +447,21 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
     of its options (:func:`_options`, :func:`_lost_options`). A stream's score: the model's
     score of its last few characters, the option and ``following`` (the text after the
     unit), read as a line, plus what its text before them adds (:func:`_going_on`), plus the
-    option's bonus. When there
-    are more than :data:`SHORTLIST` options, only those whose first bytes are among the
-    ``SHORTLIST`` best (judged by the text up to them: :func:`_shortlist`) are scored whole.
+    option's bonus. When there are more than :data:`SHORTLIST` options, only those whose
+    first bytes are among the ``SHORTLIST`` best (judged by the text up to them:
+    :func:`_shortlist`) are scored whole.
     ``open_end``, ``pending`` and ``split``: see :func:`_lost_options`."""
     starts = [_tail_start(prefix) for prefix in beam]
+    committed = None  # what each stream's earlier text adds (_going_on), once a step
     if isinstance(unit, Lost):
         claimed = None if unit.reading is None else (unit.reading, fits)
         options = _lost_options(beam, starts, following, open_end, pending, split, preferred,
                                 claimed)
         if sum(bundle.rests for _, _, bundle in options) > SHORTLIST:
-            groups = _shortlist(beam, starts, options, model, pending)
+            # a lead byte left open at a stream's end decodes to nothing: the value holds
+            # for the shortlist's text (less that byte) and the ranking's alike
+            committed = _going_on(model, beam, starts, [len(prefix) for prefix in beam])
+            groups = _shortlist(beam, starts, committed, options, model, pending)
         else:
             groups = _expand(options)
     else:
@@ -465,13 +469,14 @@ def _step(beam: list[bytes], unit: Unit, following: bytes, model: CharLM,
                   if prefix or isinstance(unit, Variant)
                   for first, char, rests, gain in _options(unit, prefix[-1] if prefix else 0,
                                                            pending, fits, preferred)]
-    return _rank(beam, starts, groups, following, model, keep)
+    return _rank(beam, starts, committed, groups, following, model, keep)
 
 
-def _rank(beam: list[bytes], starts: list[int], groups: list[Group], following: bytes,
-          model: CharLM, keep: int) -> list[bytes]:
+def _rank(beam: list[bytes], starts: list[int], committed: np.ndarray | None,
+          groups: list[Group], following: bytes, model: CharLM, keep: int) -> list[bytes]:
     """The best ``keep`` streams of ``beam`` each grown by one of its ``groups``' first bytes
-    and one of their rests, scored as :func:`_step` says, best first (the first on a tie).
+    and one of their rests, scored as :func:`_step` says, best first (the first on a tie);
+    ``committed``: the streams' :func:`_going_on`, if known already.
     Each piece of text is decoded once and scored with the model's
     :meth:`~tongwen.repair.charlm.CharLM.score_joined`."""
     import numpy as np
@@ -492,7 +497,8 @@ def _rank(beam: list[bytes], starts: list[int], groups: list[Group], following: 
             seconds += [-1] * len(rests)
     pairs = np.array([firsts, seconds], dtype=np.int64).T
     scores = model.score_joined(heads.texts, [*tails.texts, ""], pairs)
-    committed = _going_on(model, beam, starts, [len(prefix) for prefix in beam])
+    if committed is None:
+        committed = _going_on(model, beam, starts, [len(prefix) for prefix in beam])
     scores += np.repeat([committed[k] + gain for k, _, _, _, gain in groups], counts)
     ends = list(accumulate(counts))
     out = []
@@ -510,17 +516,17 @@ def _best(scores: np.ndarray, keep: int) -> list[int]:
     return np.argsort(-scores, kind="stable")[:keep].tolist()  # type: ignore[no-any-return]
 
 
-def _shortlist(beam: list[bytes], starts: list[int], options: LostOptions, model: CharLM,
-               pending: bool) -> list[Group]:
+def _shortlist(beam: list[bytes], starts: list[int], committed: np.ndarray,
+               options: LostOptions, model: CharLM, pending: bool) -> list[Group]:
     """The :data:`SHORTLIST` best groups of ``options``, best first (the first on a tie),
     each judged by the model's score of the text up to its first bytes: the stream's last
     characters (less a lead byte left open at its end, which the first bytes complete), then
-    their character. Each distinct (stream, symbol) is scored once."""
+    their character, plus what the stream's earlier text adds (``committed``,
+    :func:`_going_on`). Each distinct (stream, symbol) is scored once."""
     import numpy as np
 
-    ends = [len(prefix) if pending else len(prefix) - 1 for prefix in beam]
-    tails = [_decode(beam[k][starts[k] : ends[k]]) for k in range(len(beam))]
-    committed = _going_on(model, beam, starts, ends)
+    tails = [_decode(beam[k][starts[k]:] if pending else beam[k][starts[k] : -1])
+             for k in range(len(beam))]
     codes = np.concatenate([bundle.codes for _, _, bundle in options])
     streams = np.repeat([k for k, _, _ in options], [len(b.groups) for _, _, b in options])
     symbols, first, read = np.unique(model.ids[codes], return_index=True, return_inverse=True)
