@@ -187,6 +187,13 @@ def test_garbled_pages_are_restored() -> None:
     assert restored >= 36, f"{restored} of 40 garbled pages restored"
 
 
+def test_a_search_whose_streams_all_die_is_run_again_wider() -> None:
+    # Two lost pairs in a row swallow 要's second byte, 。 and the line break; at the base
+    # width the streams that would complete 每個 (?zǒng) are all pruned before it.
+    line = "頭發和發展都?jǐ)苤匾??每?zǒng)?人都有權享受社會(huì)保障。"
+    assert gbk.repair_line(line, reading_fits) == "頭發和發展都很重要。\n每個人都有權享受社會保障。"
+
+
 @pytest.mark.parametrize(("site", "garble"), [("內歐", "?nèi)?W(ōu)洲"), ("人發", "?rén)?l(fā)車")])
 def test_a_reading_after_the_ascii_byte_of_a_lost_pair_names_its_character(
         site: str, garble: str) -> None:

@@ -214,6 +214,8 @@ def _open_leads(byte: int) -> tuple[int, ...]:
 BEAM = 4
 #: ... and after a unit that another unknown one follows at once.
 OPEN_BEAM = 8
+#: How much wider the beams are when a search's streams all die.
+RETRY_WIDTH = 4
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
@@ -581,12 +583,28 @@ def repair_units(
     last candidates the best that ``explains`` the line (polluted again, it gives the line)
     wins; the best of all when none does. ``at_end``: the line ends the page (no line break
     after it), so a :class:`Lost` pair that ends it may be a character's second byte alone,
-    which the polluter's decoder read as '?' there."""
+    which the polluter's decoder read as '?' there. A search whose streams all die is run
+    again with beams ``RETRY_WIDTH`` times as wide."""
     try:
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
         return None
-    model, chosen = _page_model(), frozenset(preferred)
+    texts = _search(encoded, fits, frozenset(preferred), at_end, 1)
+    if not texts:
+        texts = _search(encoded, fits, frozenset(preferred), at_end, RETRY_WIDTH)
+    if not texts:
+        return None
+    # The first that explains the line, else the first (the explains check is not cheap).
+    if explains is None:
+        return texts[0]
+    return next((text for text in texts if explains(text)), texts[0])
+
+
+def _search(encoded: list[bytes | Unit], fits: Callable[[str, str], bool],
+            chosen: frozenset[str], at_end: bool, width: int) -> list[str]:
+    """The beam search of ``repair_units`` with beams ``width`` times ``BEAM`` and
+    ``OPEN_BEAM``: its last candidates decoded, best first (none when every stream died)."""
+    model = _page_model()
     beam: list[bytes] = [b""]
     pending = False  # a lost pair just left its lead byte to this unit
     for i, unit in enumerate(encoded):
@@ -597,11 +615,11 @@ def repair_units(
         open_end = isinstance(unit, Lost) and not following and (i + 1 < len(encoded) or at_end)
         split = i > 0 and isinstance(encoded[i - 1], Unknown)
         # With no text after it, a unit's options are judged only by the next unit's.
-        keep = BEAM if following or i + 1 == len(encoded) else OPEN_BEAM
+        keep = width * (BEAM if following or i + 1 == len(encoded) else OPEN_BEAM)
         beam = _step(beam, unit, following, model, fits, chosen, open_end, pending, split,
                      keep)
         if not beam:
-            return None
+            return []
         pending = open_end
     texts = []
     for data in beam:
@@ -609,12 +627,7 @@ def repair_units(
             texts.append(data.decode("gbk"))
         except UnicodeDecodeError:
             continue
-    if not texts:
-        return None
-    # The first that explains the line, else the first (the explains check is not cheap).
-    if explains is None:
-        return texts[0]
-    return next((text for text in texts if explains(text)), texts[0])
+    return texts
 
 
 def repair_line(
