@@ -91,3 +91,19 @@ def test_features_are_the_trained_ones(region: int) -> None:
     assert (features(cps, positions, region) == want).all()
     assert (features_by_row(cps, positions, region) == want.T).all()
     assert slots(want, 4, 20).shape == (len(cps), 8, 4)
+
+
+def test_rarer_classes_must_beat_the_default_by_more() -> None:
+    model = load_model("conversion")
+    if model is None:
+        pytest.skip("no packaged conversion model")
+    penalty = model.penalty
+    assert penalty is not None and penalty.shape == model.candidates.shape
+    assert (penalty[:, 0] == 0).all() and (penalty >= 0).all() and np.isfinite(penalty).all()
+    assert (penalty[~model.valid] == 0).all() and (penalty > 0).any()
+    # 証 for 证 (0.1% of the Taiwan corpora's 证) came from one line, 新的身份証, and won at
+    # the end of any line on that line's features
+    row = model.lookup[ord("证")]
+    assert penalty[row, list(model.candidates[row]).index(ord("証"))] > 1.0
+    for region in ("tw", "hk", "t"):
+        assert tongwen.convert("这是我的身份证", to=region).endswith("身份證")

@@ -11,13 +11,17 @@ with several candidates that no phrase of STPhrases took) gives a (simplified co
 traditional character) pair; the label is the candidate that equals the traditional character up
 to orthographic variants (TWVariants/HKVariants). Spoken and everyday sources are weighted up,
 legal and gazette text down. Blocks of 100 consecutive lines (the nearest thing to documents
-these files keep) are hashed into a held-out slice used only to pick the epoch count and the
-margin; the Hong Kong development split (data/eval/hk_dev_split.tsv) is never read for training.
-sinica_tw is never read at all.
+these files keep) are hashed into a held-out slice used only to pick the epoch count, the
+margin and the rarity scale; the Hong Kong development split (data/eval/hk_dev_split.tsv) is
+never read for training. sinica_tw is never read at all.
 
 The model: per simplified character, a log-linear classifier over its candidates, on hashed
 features (tongwen.conversion.context.features), shared weights plus Hong Kong weights on top
-for s2hk; trained with AdaGrad on the weighted log loss. Same inputs, same bytes out.
+for s2hk; trained with AdaGrad on the weighted log loss. A class rarer than the default at the
+positions the model decides must beat it by more: the model ships, per character and class,
+``RARITY`` scale times (log share of the default - log share of the class), at least 0, which
+the run-time subtracts from the class's score (a form seen in one odd line, such as 身份証 for
+身份證, no longer wins on that line's features alone). Same inputs, same bytes out.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ BITS = 20
 N_CLASSES = 4
 BLOCK = 100
 HELD_OUT = 20  # one block in HELD_OUT is held out
+#: The rarity scales tried on the held-out slice (0: every class needs the same margin).
+RARITY_SCALES = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 MAX_CP = 0x110000
 
 
@@ -343,12 +349,28 @@ def train(data: dict[str, np.ndarray], valid_all: np.ndarray, epochs: int, lr: f
     return w
 
 
+def rarity(data: dict[str, np.ndarray], valid_all: np.ndarray) -> np.ndarray:
+    """Per character and class: how much rarer than the default the class is among the
+    (weighted) labels of ``data``, log share of the default - log share of the class, at
+    least 0 (0 where the class is not valid)."""
+    seen = np.zeros(valid_all.shape)
+    np.add.at(seen, (data["rows"], data["labels"]), data["weights"])
+    share = np.log((seen + 0.5) / (seen + 0.5).sum(axis=1, keepdims=True))
+    return np.where(valid_all, np.maximum(share[:, :1] - share, 0.0), 0.0)
+
+
 def evaluate(w: np.ndarray, data: dict[str, np.ndarray], valid_all: np.ndarray,
-             margins: list[float]) -> dict[float, tuple[float, float]]:
+             margins: list[float], penalty: np.ndarray | None = None
+             ) -> dict[float, tuple[float, float]]:
+    """Default and model accuracy (weighted) at each margin, with ``penalty`` (per
+    character and class) taken from each class's score but the default's."""
     valid = valid_all[data["rows"]]
     s, _, _ = scores(w, data["hashed"], data["hashed_hk"], data["is_hk"], valid)
+    raw = s[:, 0].copy()
+    if penalty is not None:
+        s = s - penalty[data["rows"]]
     best = np.argmax(s, axis=1)
-    gain = s[np.arange(len(best)), best] - s[:, 0]
+    gain = s[np.arange(len(best)), best] - raw
     y = data["labels"]
     wt = data["weights"]
     out = {}
@@ -432,6 +454,13 @@ def main() -> int:
     for m, (base, acc) in result.items():
         print(f"held out, margin {m}: default {base:.4f} model {acc:.4f}", file=sys.stderr)
     margin = max(margins, key=lambda m: (result[m][1], -m))
+    # the rarity scale, at that margin, with the classes' shares in the training part
+    rare = rarity(train_part, valid_all)
+    by_scale = {x: evaluate(w, held_part, valid_all, [margin], x * rare)[margin][1]
+                for x in RARITY_SCALES}
+    for x, acc in by_scale.items():
+        print(f"held out, margin {margin}, rarity scale {x}: model {acc:.5f}", file=sys.stderr)
+    scale = max(RARITY_SCALES, key=lambda x: (by_scale[x], -x))
     for name, res in per_source.items():
         print(f"  {name}: default {res[margin][0]:.4f} model {res[margin][1]:.4f}",
               file=sys.stderr)
@@ -441,7 +470,7 @@ def main() -> int:
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     write_npz(OUT / "conversion.npz", weights=w_all.astype(np.float16), chars=chars,
-              candidates=cands)
+              candidates=cands, penalty=(scale * rarity(data, valid_all)).astype(np.float16))
     meta = {
         "model": "tongwen conversion context model (log-linear per character, hashed features)",
         "built_by": "tools/train_conversion.py",
@@ -452,6 +481,8 @@ def main() -> int:
         "lr": args.lr,
         "l2": args.l2,
         "margin": margin,
+        "rarity_scale": scale,
+        "rarity_held_out": {str(x): acc for x, acc in by_scale.items()},
         "held_out": {"rule": f"crc32('<source>:<line // {BLOCK}>') % {HELD_OUT} == 0",
                      "accuracy_default": result[margin][0],
                      "accuracy_model": result[margin][1],

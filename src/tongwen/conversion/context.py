@@ -4,7 +4,8 @@ A position is a *choice* when its simplified character has several candidates in
 table of the scheme's first layer and no phrase of that layer took it. For every choice of a
 text at once (numpy, no Python loop per position) the model scores each candidate with a
 log-linear classifier over hashed context features (the simplified characters at offsets -2..+2
-and the bigrams around the position, never across a line end), and takes the best one; unless
+and the bigrams around the position, never across a line end), less each class's ``penalty``
+(how much rarer than the default it is in the training text), and takes the best one; unless
 it beats the table's default by ``margin``, the default stays. Weights come from
 ``tongwen/data/models/conversion.npz``, trained by ``tools/train_conversion.py`` (never edited by
 hand). ``reference.py`` and ``compiled.py`` both call :meth:`ContextModel.choose`, so the two
@@ -128,6 +129,9 @@ class ContextModel:
     candidates: U32  # (len(chars), n_classes): candidate code points, 0 where none
     margin: float
     meta: Mapping[str, Any]
+    #: (len(chars), n_classes): what each class's score loses before it is compared (0 for the
+    #: default; float16 values, so sums stay exact); None: nothing.
+    penalty: F64 | None = None
 
     def __post_init__(self) -> None:
         self.n_classes = int(self.candidates.shape[1])
@@ -149,11 +153,12 @@ class ContextModel:
         self._rows = {chr(c): row for row, c in enumerate(self.chars.tolist())}
         self._candidates = [tuple(row) for row in self.candidates.tolist()]
         self.char_set = frozenset(chr(c) for c in self.chars.tolist())
+        self._penalty_rows = [] if self.penalty is None else self.penalty.tolist()
         #: Finds the characters the model decides (in a string).
         self.pattern = re.compile("[" + "".join(sorted(self.char_set)) + "]")
 
     def scores(self, codepoints: U32, positions: I64, regions: tuple[int, ...]) -> F64:
-        """Scores of every class at ``positions`` (invalid classes -inf)."""
+        """Scores of every class at ``positions``, penalties taken (invalid classes -inf)."""
         rows = self.lookup[codepoints[positions]]
         total: F64 | None = None
         for region in regions:
@@ -164,6 +169,8 @@ class ContextModel:
                 part = part + gathered[:, k]
             total = part if total is None else total + part
         assert total is not None
+        if self.penalty is not None:
+            total -= self.penalty[rows]
         total[~self.valid[rows]] = -np.inf
         return total
 
@@ -176,8 +183,11 @@ class ContextModel:
             cps = codepoints.tolist() if len(codepoints) <= 64 else None
             return np.array([self._choose_one(codepoints, cps, int(at), regions)
                              for at in positions.tolist()], dtype=np.int64)
-        n_valid = self.n_valid[self.lookup[codepoints[positions]]]
+        rows = self.lookup[codepoints[positions]]
+        n_valid = self.n_valid[rows]
         totals = self._totals(codepoints, positions, regions, n_valid)
+        if self.penalty is not None:
+            totals -= self.penalty[rows, : len(totals)].T  # the default's is 0
         best = np.argmax(totals, axis=0)
         gain = totals[best, np.arange(len(positions))] - totals[0]
         return np.where(gain > self.margin, best, 0).astype(np.int64)
@@ -266,6 +276,9 @@ class ContextModel:
                 h ^= h >> 29
                 for k in classes:
                     totals[k] += flat[(((h + _CLASS_I[k]) * _MUL_I) & _M64) >> shift]
+        if self.penalty is not None:
+            penalty = self._penalty_rows[int(self.lookup[centre])]
+            totals = [total - penalty[k] for k, total in enumerate(totals)]
         best = max(classes, key=lambda k: (totals[k], -k))
         return best if totals[best] - totals[0] > self.margin else 0
 
@@ -316,8 +329,9 @@ def load_model(name: str = "conversion") -> ContextModel | None:
         weights = data["weights"].astype(np.float32)
         chars = data["chars"].astype(np.uint32)
         candidates = data["candidates"].astype(np.uint32)
+        penalty = data["penalty"].astype(np.float64) if "penalty" in data.files else None
     return ContextModel(weights, int(meta["bits"]), chars, candidates,
-                        float(meta["margin"]), meta)
+                        float(meta["margin"]), meta, penalty)
 
 
 @dataclass(frozen=True, eq=False)
