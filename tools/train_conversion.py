@@ -273,14 +273,14 @@ def mine_usage(ex: Examples, region: str, canon: np.ndarray, minimum: int,
             if canon[ord(o_char)] == canon[ord(g_char)]:
                 value.append(o_char)
                 continue
+            # a candidate of the character's when one is the form, else the corpora's form
+            # (計畫 for 计划, which t2s reads back by phrase)
             options = [c for c in st_chars.get(k_char, ()) if canon[ord(c)] == canon[ord(g_char)]]
-            if not options:
-                break
-            value.append(options[0])
-        else:
-            text = "".join(value)
-            if to_s.convert(text) == key:
-                fixes[p_] = text
+            value.append(options[0] if options else g_char)
+        text = "".join(value)
+        if to_s.convert(text) == key:
+            fixes[p_] = text
+
     def share_of(per: dict[str, float], text: str) -> float:
         return sum(n for g, n in per.items() if canon_text(g) == canon_text(text)) / sum(
             per.values())
