@@ -223,3 +223,22 @@ def test_a_repair_polluted_again_gives_the_line() -> None:
     assert "?" in page
     repaired = tongwen.clean(page + "\n" + page, to="keep").text.split("\n")[:2]
     assert g.pollute("\n".join(repaired), site_chars=site, convert=False) == page
+
+
+@pytest.mark.parametrize("cleaned", [False, True])
+def test_a_repair_explains_the_line_with_the_reading_it_left_after_an_ascii_byte(
+        cleaned: bool) -> None:
+    # 數 (94 B5) and 種 (B7 4E) out of step: 當 (AE 94) read across 之 and 數, then 捣 (B5 B7)
+    # and 'N' with 種's reading. The repair 數種 leaves that reading in the text; polluted
+    # again, the text must not carry it twice, or a wrong repair (敁vN) that also gives the
+    # line wins over it.
+    from tongwen.repair.clean import _explains, _site_forms
+
+    text = "小水鼠属等之数种哺乳动物。"
+    site = {"當": "dāng", "種": "zhǒng"}
+    page = g.pollute(text, site_chars=list(site), table="seed")
+    assert "?dāng)捣N(zhǒng)" in page
+    repaired = "小水鼠屬等之數種(zhǒng)哺乳動物。"
+    if cleaned:
+        page, repaired = tongwen.convert(page, to="s"), "小水鼠属等之數種(zhǒng)哺乳动物。"
+    assert _explains(page, site, _site_forms(site) if cleaned else None, repaired)

@@ -84,10 +84,13 @@ def _explains(line: str, site: dict[str, str],
     when a cleaner converted the page (``forms``: the site as each polluter's table writes
     it, :func:`_site_forms`), ``text`` is converted by character first (it is Simplified but
     for the rebuilt characters; with any polluter's table) and the polluted line converted to
-    Simplified as the cleaner did."""
+    Simplified as the cleaner did. A reading the repair left in ``text`` (pasted after an
+    ASCII byte that the repair made the second byte of its character: ``數種(zhǒng)`` from
+    ``?dāng)捣N(zhǒng)``) is stripped first, as the clean text has it."""
     from tongwen.conversion.converter import convert
     from tongwen.repair.generate import pollute
 
+    text = strip(text)
     if forms is None:
         return pollute(text, site_chars=list(site), readings=site, convert=False) == line
     for table, written in forms:  # the cleaner converted the site's characters too

@@ -114,6 +114,7 @@ def repair_line(line: str, fits: Callable[[str, str], bool] = reading_fits,
                                                         if site[c] not in readings]
 
     def explains(text: str) -> bool:
+        text = strip(text)  # a reading left after an ASCII byte the repair completed
         if not converted:
             return pollute(text, site_chars=order, readings=site, convert=False) == line
         for table in TABLES:
