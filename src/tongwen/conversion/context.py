@@ -142,12 +142,12 @@ class ContextModel:
         self.decides = self.lookup >= 0
         # Scores are sums of float16 weights in float64: exact, so the numpy path and the
         # plain-Python path (a few positions) give the same numbers, in any order.
-        self.weights64 = self.weights.astype(np.float64)
         if (self.valid[:, 1:] & ~self.valid[:, :-1]).any():
             raise ValueError("a model's candidates must come first in each row")
         #: Valid candidates come first in each row: row -> how many there are.
         self.n_valid = self.valid.sum(axis=1)
-        self._flat = array("d", self.weights64.tobytes())
+        # float32 holds the float16 weights exactly; Python sums them in float64
+        self._flat = array("f", self.weights.tobytes())
         self._valid_rows = [tuple(k for k in range(self.n_classes) if row[k])
                             for row in self.valid.tolist()]
         self._rows = {chr(c): row for row, c in enumerate(self.chars.tolist())}
@@ -163,7 +163,7 @@ class ContextModel:
         total: F64 | None = None
         for region in regions:
             idx = slots(features(codepoints, positions, region), self.n_classes, self.bits)
-            gathered = self.weights64[idx]
+            gathered = self.weights[idx].astype(np.float64)
             part = gathered[:, 0]
             for k in range(1, N_FEATURES):
                 part = part + gathered[:, k]
