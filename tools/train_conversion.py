@@ -19,9 +19,10 @@ The model: per simplified character, a log-linear classifier over its candidates
 features (tongwen.conversion.context.features), shared weights plus Hong Kong weights on top
 for s2hk; trained with AdaGrad on the weighted log loss. A class rarer than the default at the
 positions the model decides must beat it by more: the model ships, per character and class,
-``RARITY`` scale times (log share of the default - log share of the class), at least 0, which
-the run-time subtracts from the class's score (a form seen in one odd line, such as 身份証 for
-身份證, no longer wins on that line's features alone). Same inputs, same bytes out.
+a scale (one of ``RARITY_SCALES``, picked on the held-out slice) times (log share of the
+default - log share of the class), at least 0, which the run-time subtracts from the class's
+score (a form seen in one odd line, such as 身份証 for 身份證, no longer wins on that line's
+features alone). Same inputs, same bytes out.
 """
 
 from __future__ import annotations

@@ -589,9 +589,10 @@ def repair_units(
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
         return None
-    texts = _search(encoded, fits, frozenset(preferred), at_end, 1)
+    chosen = frozenset(preferred)
+    texts = _search(encoded, fits, chosen, at_end, 1)
     if not texts:
-        texts = _search(encoded, fits, frozenset(preferred), at_end, RETRY_WIDTH)
+        texts = _search(encoded, fits, chosen, at_end, RETRY_WIDTH)
     if not texts:
         return None
     # The first that explains the line, else the first (the explains check is not cheap).
