@@ -75,7 +75,21 @@ SETS: tuple[EvalSet, ...] = (
         "A stress test: Cantonese 係 is written 系 in simplified, and spoken-Cantonese characters "
         "are rare in the dictionaries.",
     ),
+    EvalSet(
+        "cedict_names",
+        "CC-CEDICT's proper nouns, one per line (people, places, organisations, "
+        "transliterations)",
+        ("s2t",),
+        "Every CC-CEDICT entry (`../shared/data/lexicons/cc_cedict`, 2025-02-19, CC BY-SA 4.0) "
+        "whose pinyin is capitalised (a proper noun) and whose two forms have the same length "
+        "and at least two characters, its simplified form converted and its traditional form "
+        "the reference. CC-CEDICT writes the OpenCC-like standard forms, so only `s2t` is "
+        "scored. A word alone gives the context model little to read: the set checks that "
+        "names are not made worse (余秋雨, 雅各布, 姜文), not that context helps.",
+    ),
 )
+#: CC-CEDICT, whose proper nouns make the names set.
+CEDICT = "data/lexicons/cc_cedict/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,6 +401,8 @@ def with_context_off(systems: list[benchlib.System]) -> list[benchlib.System]:
 
 def load_set(name: str, conv_dir: Path, shared: Path) -> tuple[list[str], list[str]]:
     """(reference, simplified) lines of an evaluation set."""
+    if name == "cedict_names":
+        return cedict_names(shared / CEDICT)
     if name != "hk_dev":
         return (
             read(conv_dir / f"{name}.t.txt"),
@@ -406,6 +422,26 @@ def load_set(name: str, conv_dir: Path, shared: Path) -> tuple[list[str], list[s
     src = [to_s.convert(line) for line in ref]
     if any(len(a) != len(b) for a, b in zip(ref, src, strict=True)):
         raise SystemExit("hk_dev: the simplified twin changed a line's length")
+    return ref, src
+
+
+def cedict_names(path: Path) -> tuple[list[str], list[str]]:
+    """(traditional, simplified) of CC-CEDICT's proper nouns (capitalised pinyin) of two or
+    more characters whose forms have the same length, in file order."""
+    import gzip
+    import re
+
+    entry = re.compile(r"(\S+) (\S+) \[([^\]]*)\]")
+    ref, src = [], []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            found = entry.match(line)
+            if line.startswith("#") or not found:
+                continue
+            trad, simp, pinyin = found.groups()
+            if pinyin[:1].isupper() and len(trad) == len(simp) > 1:
+                ref.append(trad)
+                src.append(simp)
     return ref, src
 
 
@@ -513,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     oracle: dict[str, dict[str, float]] = {}
     for eval_set in SETS:
         ref, src = load_set(eval_set.name, conv_dir, shared)
-        if eval_set.name != "hkcancor_yue":
+        if eval_set.name not in ("hkcancor_yue", "cedict_names"):
             oracle[eval_set.name] = ceilings(ref, src, eval_set.schemes[0], scorer)
         for scheme in eval_set.schemes:
             hyps: dict[str, list[str]] = {}
