@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import tongwen
 from tongwen.conversion import converter as converter_module
-from tongwen.conversion.layers import get_layer
+from tongwen.conversion.layers import _merge, get_layer
 from tongwen.conversion.schemes import get_scheme, scheme_names
 from tongwen.text import is_han
 
@@ -267,3 +267,20 @@ def test_taiwan_usage_mined_from_the_corpora_may_leave_the_character_table() -> 
     assert tongwen.convert("我们的计划", to="tw") == "我們的計畫"
     assert tongwen.convert("我们的计划", to="t") == "我們的計劃"
     assert tongwen.convert("我們的計畫", to="s") == "我们的计划"
+
+
+def test_a_removing_table_takes_its_keys_from_the_tables_after_it() -> None:
+    merged = _merge([(False, {"ab": ("AB",)}),
+                     (True, {"ab": ("x",), "cd": ("y",)}),
+                     (False, {"cd": ("CD",), "ef": ("EF",)})])
+    assert merged == {"ab": ("AB",), "ef": ("EF",)}
+
+
+def test_taiwan_layers_drop_the_phrases_its_text_contests() -> None:
+    # 要了 -> 要了 is a phrase only to keep others off, and Taiwan text writes 要瞭 (要瞭解)
+    # 82% of the time: s2tw drops it and 了解 matches; the OpenCC standard keeps it.
+    assert tongwen.convert("我们要了解情况", to="tw") == "我們要瞭解情況"
+    assert tongwen.convert("我们要了解情况", to="t") == "我們要了解情況"
+    # 理发 is contradicted only where a word straddles it (处理发展): it stays
+    assert tongwen.convert("我去理发", to="tw") == "我去理髮"
+    assert tongwen.convert("处理发展问题", to="tw") == "處理發展問題"

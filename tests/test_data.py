@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 from conftest import ROOT
 
+from tongwen.conversion.layers import REMOVES, get_layer
 from tongwen.conversion.schemes import SCRIPTS, TARGETS, get_scheme, route, scheme_names
 from tongwen.conversion.tables import load_table
 from tongwen.text import is_han
@@ -63,7 +64,23 @@ def test_every_scheme_names_real_tables() -> None:
     for name in scheme_names():
         for layer in get_scheme(name).layers:
             for table in layer:
-                assert table in MANIFEST["tables"], (name, table)
+                assert table.removeprefix(REMOVES) in MANIFEST["tables"], (name, table)
+
+
+def test_contested_phrases_are_phrases_the_taiwan_layers_drop() -> None:
+    """TWContestedPhrases: STPhrases keys with their STPhrases output, none corrected or
+    hand-written; s2tw and s2twp list the table as a removal, and their layer lacks them."""
+    contested = load_table("TWContestedPhrases").entries
+    st = load_table("STPhrases").entries
+    kept = {**load_table("TWUsagePhrases").entries, **load_table("STBoundaryPhrases").entries}
+    assert contested
+    for key, values in contested.items():
+        assert values == st[key][:1], key
+        assert key not in kept, key
+    for name in ("s2tw", "s2twp"):
+        first = get_scheme(name).layers[0]
+        assert REMOVES + "TWContestedPhrases" in first
+        assert not set(contested) & set(get_layer(first).phrases), name
 
 
 def test_routes_cover_every_source_and_target() -> None:

@@ -32,6 +32,7 @@ DATA_VERSION = "2026.11.1"
 
 sys.path.insert(0, str(ROOT / "src"))
 from tongwen.conversion.context import REGIONS as CONTEXT_REGIONS  # noqa: E402
+from tongwen.conversion.layers import REMOVES  # noqa: E402
 from tongwen.text import is_han  # noqa: E402  (pure function, no package data needed)
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -150,7 +151,7 @@ def check_schemes(spec: dict[str, object], tables: dict[str, Table]) -> dict[str
     for name, scheme in {**schemes, "normalize": spec["normalize"]}.items():
         for layer in scheme["layers"]:
             for table in layer:
-                if table not in tables:
+                if table.removeprefix(REMOVES) not in tables:
                     raise SystemExit(f"scheme {name} names unknown table {table}")
         if scheme.get("context", "shared") not in CONTEXT_REGIONS:
             raise SystemExit(f"scheme {name}: context must be one of {CONTEXT_REGIONS}")

@@ -23,6 +23,11 @@ a scale (one of ``RARITY_SCALES``, picked on the held-out slice) times (log shar
 default - log share of the class), at least 0, which the run-time subtracts from the class's
 score (a form seen in one odd line, such as 身份証 for 身份證, no longer wins on that line's
 features alone). Same inputs, same bytes out.
+
+Before the examples are cut, tools/usage_mining.py mines the regional usage tables from the
+same training lines (data/overrides/TWUsagePhrases.tsv, HKUsagePhrases.tsv, and
+TWContestedPhrases.tsv, the phrases s2tw drops); a Taiwan line gives examples wherever the
+s2tw layer leaves the choice, so the model learns the positions those dropped phrases free.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
+import usage_mining  # noqa: E402
 from buildlib import write_npz  # noqa: E402
 
 from tongwen.conversion import compiled as cmp  # noqa: E402
@@ -58,6 +64,7 @@ from tongwen.conversion.context import (  # noqa: E402
 from tongwen.conversion.converter import Converter  # noqa: E402
 from tongwen.conversion.layers import get_layer  # noqa: E402
 from tongwen.conversion.tables import load_table  # noqa: E402
+from tongwen.readings.lexicon import load_lexicon  # noqa: E402
 
 #: name -> (file, region, source script for the simplified twin, weight)
 SOURCES = {
@@ -154,9 +161,9 @@ class Examples:
         self.texts: list[tuple[str, str, float, list[str], list[str], list[int]]] = []
 
 
-def collect(name: str, lines: list[str], region: str, weight: float, source_id: int,
-            ex: Examples, lookup: np.ndarray, cands: np.ndarray, canon: np.ndarray,
-            to_s: Converter, matcher: cmp._PhraseMatcher) -> dict[str, int]:
+def prepare(name: str, lines: list[tuple[int, str]], region: str, weight: float,
+            ex: Examples, to_s: Converter) -> dict[str, int]:
+    """Keep the lines whose simplified twin has their length, with the twin (``ex.texts``)."""
     kept_lines = []
     simp_lines = []
     numbers = []
@@ -170,6 +177,15 @@ def collect(name: str, lines: list[str], region: str, weight: float, source_id: 
         simp_lines.append(s)
         numbers.append(number)
     ex.texts.append((name, region, weight, kept_lines, simp_lines, numbers))
+    return {"lines": len(lines), "dropped_length": dropped}
+
+
+def collect(texts: tuple[str, str, float, list[str], list[str], list[int]], source_id: int,
+            ex: Examples, lookup: np.ndarray, cands: np.ndarray, canon: np.ndarray,
+            matcher: cmp._PhraseMatcher) -> int:
+    """The examples of one source's lines: every position where the s2t tables leave a choice
+    that no phrase of ``matcher`` (the region's layer) took. Returns their number."""
+    name, region, weight, kept_lines, simp_lines, numbers = texts
     n_ex = 0
     step = 20000
     for lo in range(0, len(kept_lines), step):
@@ -205,99 +221,19 @@ def collect(name: str, lines: list[str], region: str, weight: float, source_id: 
         ex.held.append(held)
         ex.source.append(np.full(len(pos), source_id, dtype=np.int8))
         n_ex += len(pos)
-    return {"lines": len(lines), "dropped_length": dropped, "examples": n_ex}
+    return n_ex
 
 
 def held_out(name: str, number: int) -> bool:
     return zlib.crc32(f"{name}:{number // BLOCK}".encode()) % HELD_OUT == 0
 
 
-def mine_usage(ex: Examples, region: str, canon: np.ndarray, minimum: int,
-               share: float) -> tuple[list[str], dict[str, int]]:
-    """Phrases of the s2t layer whose output the region's human-typed text contradicts.
-
-    Counted over the training lines (the held-out slice is kept for the check printed): a
-    phrase is corrected when it occurs at least ``minimum`` times and one other form (up to
-    variants) makes at least ``share`` of them, differs only where a character has several
-    candidates, and converts back to the key (t2s). Occurrences count with their source's
-    weight (spoken and everyday text up).
-    """
-    layer = get_layer(("STBoundaryPhrases", "STPhrases", "STCharacters"))
-    keys = list(layer.phrases)
-    outputs = [layer.phrases[k][0] for k in keys]
-    matcher = cmp._PhraseMatcher(keys, outputs)
-    st_chars = layer.chars
-    to_s = Converter(to="s", source="t", context=False)
-    counts: dict[int, dict[str, float]] = {}
-    raw: dict[int, int] = {}
-    checks: list[tuple[int, str]] = []
-    for name, reg, weight, trad_lines, simp_lines, numbers in ex.texts:
-        if reg != region:
-            continue
-        for lo in range(0, len(trad_lines), 20000):
-            nums = numbers[lo : lo + 20000]
-            trad = "\n".join(trad_lines[lo : lo + 20000])
-            simp = "\n".join(simp_lines[lo : lo + 20000])
-            line_of = np.cumsum(cmp._codepoints(simp) == 0x0A)
-            patterns, starts = matcher.find(cmp._codepoints(simp))
-            ends = starts + matcher.out.key_lengths[patterns]
-            for p_, a, b in zip(patterns.tolist(), starts.tolist(), ends.tolist(), strict=True):
-                gold = trad[a:b]
-                if held_out(name, nums[int(line_of[a])]):
-                    checks.append((p_, gold))
-                    continue
-                per = counts.setdefault(p_, {})
-                per[gold] = per.get(gold, 0.0) + weight
-                raw[p_] = raw.get(p_, 0) + 1
-
-    def canon_text(text: str) -> tuple[int, ...]:
-        return tuple(int(canon[ord(c)]) for c in text)
-
-    fixes: dict[int, str] = {}
-    for p_, per in counts.items():
-        total = sum(per.values())
-        if raw[p_] < minimum:
-            continue
-        key, out = keys[p_], outputs[p_]
-        by_canon: dict[tuple[int, ...], tuple[float, str]] = {}
-        for gold, n in per.items():
-            c = canon_text(gold)
-            old = by_canon.get(c, (0.0, gold))
-            by_canon[c] = (old[0] + n, old[1] if old[0] >= n else gold)
-        best, (n, gold) = max(by_canon.items(), key=lambda kv: kv[1][0])
-        if best == canon_text(out) or n < share * total:
-            continue
-        if len(gold) != len(key) or len(out) != len(key):
-            continue
-        value = []
-        for k_char, o_char, g_char in zip(key, out, gold, strict=True):
-            if canon[ord(o_char)] == canon[ord(g_char)]:
-                value.append(o_char)
-                continue
-            # a candidate of the character's when one is the form, else the corpora's form
-            # (計畫 for 计划, which t2s reads back by phrase)
-            options = [c for c in st_chars.get(k_char, ()) if canon[ord(c)] == canon[ord(g_char)]]
-            value.append(options[0] if options else g_char)
-        text = "".join(value)
-        if to_s.convert(text) == key:
-            fixes[p_] = text
-
-    def share_of(per: dict[str, float], text: str) -> float:
-        return sum(n for g, n in per.items() if canon_text(g) == canon_text(text)) / sum(
-            per.values())
-
-    before = sum(canon_text(g) == canon_text(outputs[p_]) for p_, g in checks if p_ in fixes)
-    after = sum(canon_text(g) == canon_text(fixes[p_]) for p_, g in checks if p_ in fixes)
-    lines = [
-        f"{keys[p_]}\t{fixes[p_]}\tmined: {region} corpora write {fixes[p_]} "
-        f"{share_of(counts[p_], fixes[p_]):.0%} of {raw[p_]} times, weighted "
-        f"(STPhrases: {outputs[p_]})"
-        for p_ in sorted(fixes, key=lambda q: keys[q])
-    ]
-    report = {"phrases": len(fixes),
-              "held_out_occurrences": sum(p_ in fixes for p_, _ in checks),
-              "held_out_right_before": before, "held_out_right_after": after}
-    return lines, report
+def write_mined(table: str, lines: list[str], what: str) -> None:
+    """data/overrides/TABLE.tsv, a generated table's lines under its header."""
+    (ROOT / "data" / "overrides" / f"{table}.tsv").write_text(
+        f"# {table}: generated by tools/train_conversion.py (never edit by hand): {what}.\n"
+        "# key<TAB>value<TAB>reason; built into a table by tools/build_data.py.\n"
+        + "".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def scores(w: np.ndarray, hashed: np.ndarray, hashed_hk: np.ndarray, is_hk: np.ndarray,
@@ -403,9 +339,9 @@ def main() -> int:
     matcher = cmp._PhraseMatcher(list(layer.phrases), [v[0] for v in layer.phrases.values()])
     hk_dev = hk_dev_lines()
     ex = Examples()
-    stats = {}
+    stats: dict[str, dict[str, float]] = {}
     provenance = {}
-    for source_id, (name, (file, region, script, weight)) in enumerate(SOURCES.items()):
+    for name, (file, region, script, weight) in SOURCES.items():
         path = SHARED / name / file
         text = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
         lines = [(i + 1, line) for i, line in enumerate(text)
@@ -413,23 +349,39 @@ def main() -> int:
         if args.limit:
             lines = lines[: args.limit]
         to_s = Converter(to="s", source=script)
-        stats[name] = collect(name, lines, region, weight, source_id, ex, lookup, cands, canon,
-                              to_s, matcher)
-        stats[name]["weight"] = weight
+        stats[name] = {**prepare(name, lines, region, weight, ex, to_s), "weight": weight}
         provenance[name] = {"path": f"../shared/data/traditional/{name}/{file}",
                             "sha256": sha256(path)}
-        print(f"{name}: {stats[name]} ({time.time() - t0:.0f}s)", file=sys.stderr)
     usage = {}
+    contested: dict[str, set[str]] = {}
+    words = {w for w in load_lexicon().words if 2 <= len(w) <= usage_mining.MAX_WORD}
     for region, table, minimum in (("tw", "TWUsagePhrases", 20), ("hk", "HKUsagePhrases", 5)):
-        lines, report = mine_usage(ex, region, canon, minimum, 0.9)
-        usage[table] = report
-        print(f"{table}: {report}", file=sys.stderr)
-        if not args.no_write:
-            (ROOT / "data" / "overrides" / f"{table}.tsv").write_text(
-                f"# {table}: generated by tools/train_conversion.py (never edit by hand): "
-                f"phrases of STPhrases whose output the {region} corpora contradict.\n"
-                "# key<TAB>value<TAB>reason; built into a table by tools/build_data.py.\n"
-                + "".join(line + "\n" for line in lines), encoding="utf-8")
+        mined = usage_mining.gather(ex.texts, region, canon, words, held_out)
+        fixes = mined.corrected(minimum, 0.9)
+        dropped = mined.contested(minimum, fixes)
+        fixed_lines, dropped_lines = usage_mining.table_lines(mined, fixes, dropped)
+        contested[region] = {mined.keys[p] for p in dropped}
+        usage[table] = usage_mining.report(mined, fixes, dropped)
+        print(f"{table}: {usage[table]}", file=sys.stderr)
+        if args.no_write:
+            continue
+        write_mined(table, fixed_lines, f"phrases of STPhrases whose output the {region} corpora "
+                    "contradict")
+        if region == "tw":  # the layers of s2tw and s2twp list it (data/schemes.toml)
+            write_mined("TWContestedPhrases", dropped_lines,
+                        f"phrases of STPhrases that every register of the {region} corpora "
+                        f"contradicts more often than not (share below "
+                        f"{usage_mining.CONTESTED}), no other form making 90%; the value is "
+                        "the output the layer no longer gives")
+    # Taiwan lines give examples where s2tw leaves the choice: its layer drops the contested
+    tw_keys = [k for k in layer.phrases if k not in contested["tw"]]
+    matchers = {"tw": cmp._PhraseMatcher(tw_keys, [layer.phrases[k][0] for k in tw_keys]),
+                "hk": matcher}
+    for source_id, texts in enumerate(ex.texts):
+        name = texts[0]
+        stats[name]["examples"] = collect(texts, source_id, ex, lookup, cands, canon,
+                                          matchers[texts[1]])
+        print(f"{name}: {stats[name]} ({time.time() - t0:.0f}s)", file=sys.stderr)
     data = {
         "hashed": np.concatenate(ex.hashed),
         "hashed_hk": np.concatenate(ex.hashed_hk),

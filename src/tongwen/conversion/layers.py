@@ -9,7 +9,11 @@ from types import MappingProxyType
 
 from tongwen.conversion.tables import load_table
 
-__all__ = ["Layer", "get_layer", "user_layer"]
+__all__ = ["REMOVES", "Layer", "get_layer", "user_layer"]
+
+#: A table named with this prefix in a layer removes its keys from the tables listed after it
+#: (``-TWContestedPhrases``: no phrase under those keys; its values are never output).
+REMOVES = "-"
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: get_layer shares them
@@ -50,11 +54,21 @@ class Layer:
         return "".join(out)
 
 
-def _merge(entries: list[Mapping[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
+def _merge(
+    entries: list[tuple[bool, Mapping[str, tuple[str, ...]]]],
+) -> dict[str, tuple[str, ...]]:
+    """The tables' entries, the first table holding a key winning; a removing table's keys
+    (``(True, table)``) are held by no one."""
     merged: dict[str, tuple[str, ...]] = {}
-    for table in entries:
+    removed: set[str] = set()
+    for removes, table in entries:
         for key, values in table.items():
-            merged.setdefault(key, values)
+            if key in merged or key in removed:
+                continue
+            if removes:
+                removed.add(key)
+            else:
+                merged[key] = values
     return merged
 
 
@@ -72,8 +86,10 @@ def _split(name: str, merged: dict[str, tuple[str, ...]], final: bool) -> Layer:
 
 @cache
 def get_layer(tables: tuple[str, ...]) -> Layer:
-    """The layer made of the packaged ``tables``, in priority order (built once per process)."""
-    merged = _merge([load_table(name).entries for name in tables])
+    """The layer made of the packaged ``tables``, in priority order (built once per process);
+    a name starting with ``REMOVES`` removes that table's keys from the tables after it."""
+    merged = _merge([(name.startswith(REMOVES), load_table(name.removeprefix(REMOVES)).entries)
+                     for name in tables])
     return _split("+".join(tables), merged, final=False)
 
 
