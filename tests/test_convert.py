@@ -281,6 +281,9 @@ def test_taiwan_layers_drop_the_phrases_its_text_contests() -> None:
     # 82% of the time: s2tw drops it and 了解 matches; the OpenCC standard keeps it.
     assert tongwen.convert("我们要了解情况", to="tw") == "我們要瞭解情況"
     assert tongwen.convert("我们要了解情况", to="t") == "我們要了解情況"
+    # where a word straddles a phrase, Taiwan text's form of the span is a key of its own
+    assert tongwen.convert("他来了解情况", to="tw") == "他來瞭解情況"
+    assert tongwen.convert("化学制品", to="tw") == "化學製品"
     # 理发 is contradicted only where a word straddles it (处理发展): it stays
     assert tongwen.convert("我去理发", to="tw") == "我去理髮"
     assert tongwen.convert("处理发展问题", to="tw") == "處理發展問題"

@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 from conftest import ROOT
 
+import tongwen
 from tongwen.conversion.layers import REMOVES, get_layer
 from tongwen.conversion.schemes import SCRIPTS, TARGETS, get_scheme, route, scheme_names
 from tongwen.conversion.tables import load_table
@@ -81,6 +82,20 @@ def test_contested_phrases_are_phrases_the_taiwan_layers_drop() -> None:
         first = get_scheme(name).layers[0]
         assert REMOVES + "TWContestedPhrases" in first
         assert not set(contested) & set(get_layer(first).phrases), name
+
+
+def test_mined_boundary_phrases_are_new_keys_that_convert_back() -> None:
+    """TWMinedBoundaryPhrases: keys no s2t table holds, each value converting back to its
+    key (t2s), listed first in the s2tw and s2twp layer after the hand-written ones."""
+    mined = load_table("TWMinedBoundaryPhrases").entries
+    st = {**load_table("STPhrases").entries, **load_table("STBoundaryPhrases").entries}
+    to_s = tongwen.Converter(to="s", source="t", context=False)
+    assert mined
+    for key, (value, *rest) in mined.items():
+        assert key not in st and not rest, key
+        assert len(value) == len(key) and to_s.convert(value) == key, key
+    for name in ("s2tw", "s2twp"):
+        assert get_scheme(name).layers[0][:2] == ("STBoundaryPhrases", "TWMinedBoundaryPhrases")
 
 
 def test_routes_cover_every_source_and_target() -> None:

@@ -53,3 +53,19 @@ def test_a_phrase_is_contested_only_where_every_register_contradicts_it() -> Non
     _add(usage, 1, "不准", True, False, 10)
     _add(usage, 1, "不準", True, False, 2)
     assert usage.contested(20, skip=()) == [1]
+
+
+def test_a_span_that_a_word_straddles_becomes_a_key_when_the_text_agrees() -> None:
+    # 他了 -> 他了 keeps 了解 off in 他了解; the text writes 他瞭解 each time
+    trad = ["他瞭解了", "他瞭解嗎", "他瞭解", "他了"]
+    simp = ["他了解了", "他了解吗", "他了解", "他了"]
+    texts = [("src", "tw", 1.0, trad, simp, [1, 2, 3, 4])]
+    lines, report = um.boundary_phrases(texts, "tw", np.arange(0x110000, dtype=np.int64),
+                                        {"了解"}, lambda name, number: False,
+                                        {"他了": "他了"}, minimum=3)
+    assert [line.split("\t")[:2] for line in lines] == [["他了解", "他瞭解"]]
+    assert report["phrases"] == 1
+    # three occurrences are too few for minimum=4; a span whose phrase is right is no key
+    for phrases, minimum in (({"他了": "他了"}, 4), ({"他了": "他瞭"}, 3)):
+        assert um.boundary_phrases(texts, "tw", np.arange(0x110000, dtype=np.int64), {"了解"},
+                                   lambda name, number: False, phrases, minimum)[0] == []

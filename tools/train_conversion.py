@@ -25,9 +25,10 @@ score (a form seen in one odd line, such as 身份証 for 身份證, no longer w
 features alone). Same inputs, same bytes out.
 
 Before the examples are cut, tools/usage_mining.py mines the regional usage tables from the
-same training lines (data/overrides/TWUsagePhrases.tsv, HKUsagePhrases.tsv, and
-TWContestedPhrases.tsv, the phrases s2tw drops); a Taiwan line gives examples wherever the
-s2tw layer leaves the choice, so the model learns the positions those dropped phrases free.
+same training lines (data/overrides/TWUsagePhrases.tsv, HKUsagePhrases.tsv,
+TWContestedPhrases.tsv, the phrases s2tw drops, and TWMinedBoundaryPhrases.tsv, spans where a
+word straddles a phrase); a Taiwan line gives examples wherever the s2t layer less the
+contested phrases leaves the choice, so the model learns the positions those phrases free.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ HELD_OUT = 20  # one block in HELD_OUT is held out
 #: The rarity scales tried on the held-out slice (0: every class needs the same margin).
 RARITY_SCALES = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 MAX_CP = 0x110000
+#: A span where a word straddles a phrase becomes a key from this many training occurrences.
+BOUNDARY_MIN = 10
 
 
 def sha256(path: Path) -> str:
@@ -354,6 +357,7 @@ def main() -> int:
                             "sha256": sha256(path)}
     usage = {}
     contested: dict[str, set[str]] = {}
+    corrected: dict[str, dict[str, str]] = {}
     words = {w for w in load_lexicon().words if 2 <= len(w) <= usage_mining.MAX_WORD}
     for region, table, minimum in (("tw", "TWUsagePhrases", 20), ("hk", "HKUsagePhrases", 5)):
         mined = usage_mining.gather(ex.texts, region, canon, words, held_out)
@@ -361,6 +365,7 @@ def main() -> int:
         dropped = mined.contested(minimum, fixes)
         fixed_lines, dropped_lines = usage_mining.table_lines(mined, fixes, dropped)
         contested[region] = {mined.keys[p] for p in dropped}
+        corrected[region] = {mined.keys[p]: value for p, value in fixes.items()}
         usage[table] = usage_mining.report(mined, fixes, dropped)
         print(f"{table}: {usage[table]}", file=sys.stderr)
         if args.no_write:
@@ -373,7 +378,21 @@ def main() -> int:
                         f"contradicts more often than not (share below "
                         f"{usage_mining.CONTESTED}), no other form making 90%; the value is "
                         "the output the layer no longer gives")
-    # Taiwan lines give examples where s2tw leaves the choice: its layer drops the contested
+    # The s2tw layer's phrases: the contested dropped, the corrected corrected, and longer
+    # keys where a word straddles one of them (TWMinedBoundaryPhrases)
+    st = get_layer(("STBoundaryPhrases", "STPhrases", "STCharacters")).phrases
+    tw_phrases = {k: corrected["tw"].get(k, v[0]) for k, v in st.items()
+                  if k not in contested["tw"]}
+    boundary_lines, usage["TWMinedBoundaryPhrases"] = usage_mining.boundary_phrases(
+        ex.texts, "tw", canon, words, held_out, tw_phrases, BOUNDARY_MIN)
+    print(f"TWMinedBoundaryPhrases: {usage['TWMinedBoundaryPhrases']}", file=sys.stderr)
+    if not args.no_write:
+        write_mined("TWMinedBoundaryPhrases", boundary_lines,
+                    f"spans where a word straddles a phrase of the s2tw layer and the tw "
+                    f"corpora write one form 90% of at least {BOUNDARY_MIN} times, the "
+                    "phrase's output being wrong there")
+    # Taiwan lines give examples where the s2t layer, the contested phrases dropped, leaves
+    # the choice (the boundary phrases are few: their positions stay examples)
     tw_keys = [k for k in layer.phrases if k not in contested["tw"]]
     matchers = {"tw": cmp._PhraseMatcher(tw_keys, [layer.phrases[k][0] for k in tw_keys]),
                 "hk": matcher}

@@ -1,7 +1,7 @@
 """Regional usage tables mined from human-typed traditional text (tools/train_conversion.py).
 
 Every match of the s2t layer's phrases in a region's training lines is compared with what the
-line really writes there (up to orthographic variants). Two tables come out of it:
+line really writes there (up to orthographic variants). Three tables come out of it:
 
 - *corrected* phrases (TWUsagePhrases, HKUsagePhrases): one other form makes at least
   ``share`` of the phrase's occurrences (宣布 not 宣佈 in Taiwan); the table gives that form.
@@ -12,6 +12,10 @@ line really writes there (up to orthographic variants). Two tables come out of i
   lexicon word straddles (处理发展 holds 理发 across a word boundary) are left out of that count,
   except for a phrase whose output is just its characters' defaults: such a phrase only
   blocks other matches (要了 blocks 了解 in 要了解), and its straddled occurrences are the case.
+- *boundary* phrases (TWMinedBoundaryPhrases): where words straddle a phrase of the region's
+  layer (传统制造 holds 统制; 来了解 holds 来了), the span of the phrase and those words
+  becomes a key when the text writes one form of it 90% of the time and the phrase is wrong
+  there; longer, or starting sooner, the key wins over the phrase.
 
 Occurrences count with their source's weight (spoken and everyday text up). The held-out
 slice is never counted; its occurrences give the check in the report.
@@ -28,7 +32,7 @@ from tongwen.conversion import compiled as cmp
 from tongwen.conversion.converter import Converter
 from tongwen.conversion.layers import get_layer
 
-__all__ = ["CONTESTED", "FORMAL", "Usage", "gather"]
+__all__ = ["CONTESTED", "FORMAL", "Usage", "boundary_phrases", "gather", "straddles"]
 
 #: A phrase whose output makes less than this share of its occurrences is contested.
 CONTESTED = 0.5
@@ -190,14 +194,87 @@ def gather(texts: Iterable[Texts], region: str, canon: np.ndarray, words: Collec
 def straddles(text: str, a: int, b: int, words: Collection[str]) -> bool:
     """True when a word of ``words`` (2..MAX_WORD characters) crosses an edge of ``text[a:b]``:
     it starts before ``a`` and ends inside, or starts inside and ends after ``b``."""
+    return straddle_span(text, a, b, words) != (a, b)
+
+
+def straddle_span(text: str, a: int, b: int, words: Collection[str]) -> tuple[int, int]:
+    """The smallest span of ``text`` that holds ``text[a:b]`` and every word of ``words``
+    (2..MAX_WORD characters) that crosses one of its edges."""
+    lo, hi = a, b
     for length in range(2, MAX_WORD + 1):
         for start in range(max(a - length + 1, 0), a):
             if a < start + length < b and text[start : start + length] in words:
-                return True
+                lo = min(lo, start)
         for start in range(max(a + 1, b - length + 1), b):
             if start + length <= len(text) and text[start : start + length] in words:
-                return True
-    return False
+                hi = max(hi, start + length)
+    return lo, hi
+
+
+def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
+                     words: Collection[str], held_out: Callable[[str, int], bool],
+                     phrases: dict[str, str], minimum: int
+                     ) -> tuple[list[str], dict[str, int]]:
+    """Keys for the spans where words straddle a phrase of ``phrases`` (key -> output, the
+    region's layer) and the region's text writes one form at least 90% of the time (weighted),
+    at least ``minimum`` times, the phrase's output being wrong there: 传统制造 for 统制 in
+    传统制造, 来了解 for 来了. Longer, or starting sooner, they win over the phrase. As table
+    lines (key, value, reason), and a report with the held-out check."""
+    keys = list(phrases)
+    matcher = cmp._PhraseMatcher(keys, [phrases[k] for k in keys])
+    usage = Usage(region, [], [], canon)
+    forms: dict[str, dict[str, float]] = {}
+    raw: dict[str, int] = {}
+    inner: dict[str, tuple[int, str]] = {}  # span -> (offset, phrase) of its first occurrence
+    checks: list[tuple[str, str]] = []
+    for name, reg, weight, trad_lines, simp_lines, numbers in texts:
+        if reg != region:
+            continue
+        for trad, simp, number in zip(trad_lines, simp_lines, numbers, strict=True):
+            patterns, starts = matcher.find(cmp._codepoints(simp))
+            for p, a in zip(patterns.tolist(), starts.tolist(), strict=True):
+                b = a + len(keys[p])
+                lo, hi = straddle_span(simp, a, b, words)
+                if (lo, hi) == (a, b):
+                    continue
+                span, gold = simp[lo:hi], trad[lo:hi]
+                if held_out(name, number):
+                    checks.append((span, gold))
+                    continue
+                per = forms.setdefault(span, {})
+                per[gold] = per.get(gold, 0.0) + weight
+                raw[span] = raw.get(span, 0) + 1
+                inner.setdefault(span, (a - lo, keys[p]))
+    layer = get_layer(("STPhrases", "STCharacters"))
+    to_s = Converter(to="s", source="t", context=False)
+    found: dict[str, tuple[str, float]] = {}  # span -> (value, share)
+    for span, per in forms.items():
+        if raw[span] < minimum or span in phrases:
+            continue
+        gold = usage._leading_form(per)
+        share = sum(n for g, n in per.items() if usage.same(g, gold)) / sum(per.values())
+        offset, key = inner[span]
+        if share < 0.9 or usage.same(gold[offset : offset + len(key)], phrases[key]):
+            continue
+        value = "".join(_standard(layer.chars.get(k, (k,)), g, canon)
+                        for k, g in zip(span, gold, strict=True))
+        if to_s.convert(value) == span:
+            found[span] = (value, share)
+    lines = [f"{span}\t{value}\tboundary: a word straddles {inner[span][1]} here; {region} "
+             f"corpora write {value} {share:.0%} of {raw[span]} times, weighted (the phrase "
+             f"gives {phrases[inner[span][1]]})"
+             for span, (value, share) in sorted(found.items())]
+    report = {"phrases": len(found),
+              "held_out_occurrences": sum(span in found for span, _ in checks),
+              "held_out_right_after": sum(usage.same(g, found[span][0]) for span, g in checks
+                                          if span in found)}
+    return lines, report
+
+
+def _standard(candidates: tuple[str, ...], form: str, canon: np.ndarray) -> str:
+    """The first of a character's ``candidates`` (the s2t layer's, OpenCC standard forms) that
+    is ``form`` up to variants, else ``form``."""
+    return next((c for c in candidates if canon[ord(c)] == canon[ord(form)]), form)
 
 
 def table_lines(usage: Usage, fixes: dict[int, str], contested: list[int]
