@@ -65,6 +65,33 @@ class _Tally:
         return self.right < CONTESTED * self.total
 
 
+def _same(canon: np.ndarray, a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are the same text up to orthographic variants."""
+    return len(a) == len(b) and all(
+        canon[ord(x)] == canon[ord(y)] for x, y in zip(a, b, strict=True))
+
+
+def _share(canon: np.ndarray, per: dict[str, float], text: str) -> float:
+    """The weighted share of the forms ``per`` (form -> weight) that write ``text``."""
+    return sum(n for g, n in per.items() if _same(canon, g, text)) / sum(per.values())
+
+
+def _leading_form(canon: np.ndarray, per: dict[str, float]) -> str:
+    """The most frequent spelling of the most frequent form (up to variants) in ``per``."""
+    by_canon: dict[tuple[int, ...], tuple[float, str]] = {}
+    for gold, n in per.items():
+        c = tuple(int(canon[ord(x)]) for x in gold)
+        old = by_canon.get(c, (0.0, gold))
+        by_canon[c] = (old[0] + n, old[1] if old[0] >= n else gold)
+    return max(by_canon.values(), key=lambda v: v[0])[1]
+
+
+def _standard(candidates: tuple[str, ...], form: str, canon: np.ndarray) -> str:
+    """The first of a character's ``candidates`` (the s2t layer's, OpenCC standard forms) that
+    is ``form`` up to variants, else ``form``."""
+    return next((c for c in candidates if canon[ord(c)] == canon[ord(form)]), form)
+
+
 @dataclass
 class Usage:
     """The phrases' occurrences in one region's training lines, and the held-out ones."""
@@ -81,13 +108,11 @@ class Usage:
 
     def same(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are the same text up to orthographic variants."""
-        return len(a) == len(b) and all(
-            self.canon[ord(x)] == self.canon[ord(y)] for x, y in zip(a, b, strict=True))
+        return _same(self.canon, a, b)
 
     def share(self, p: int, text: str) -> float:
         """The weighted share of phrase ``p``'s training occurrences that write ``text``."""
-        per = self.forms[p]
-        return sum(n for g, n in per.items() if self.same(g, text)) / sum(per.values())
+        return _share(self.canon, self.forms[p], text)
 
     def corrected(self, minimum: int, share: float) -> dict[int, str]:
         """Phrase -> the form one other spelling takes at least ``share`` of the time, when it
@@ -99,7 +124,7 @@ class Usage:
             key, out = self.keys[p], self.outputs[p]
             if self.raw[p] < minimum or len(out) != len(key):
                 continue
-            gold = self._leading_form(per)
+            gold = _leading_form(self.canon, per)
             if self.same(gold, out) or self.share(p, gold) < share or len(gold) != len(key):
                 continue
             value = []
@@ -109,22 +134,11 @@ class Usage:
                     continue
                 # a candidate of the character's when one is the form, else the corpora's
                 # form (計畫 for 计划, which t2s reads back by phrase)
-                options = [c for c in layer.chars.get(k_char, ())
-                           if self.canon[ord(c)] == self.canon[ord(g_char)]]
-                value.append(options[0] if options else g_char)
+                value.append(_standard(layer.chars.get(k_char, ()), g_char, self.canon))
             text = "".join(value)
             if to_s.convert(text) == key:
                 fixes[p] = text
         return fixes
-
-    def _leading_form(self, per: dict[str, float]) -> str:
-        """The most frequent spelling of the most frequent form (up to variants) in ``per``."""
-        by_canon: dict[tuple[int, ...], tuple[float, str]] = {}
-        for gold, n in per.items():
-            c = tuple(int(self.canon[ord(x)]) for x in gold)
-            old = by_canon.get(c, (0.0, gold))
-            by_canon[c] = (old[0] + n, old[1] if old[0] >= n else gold)
-        return max(by_canon.values(), key=lambda v: v[0])[1]
 
     def contested(self, minimum: int, skip: Collection[int]) -> list[int]:
         """The phrases (not in ``skip``) that every register using them contradicts."""
@@ -222,7 +236,6 @@ def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
     lines (key, value, reason), and a report with the held-out check."""
     keys = list(phrases)
     matcher = cmp._PhraseMatcher(keys, [phrases[k] for k in keys])
-    usage = Usage(region, [], [], canon)
     forms: dict[str, dict[str, float]] = {}
     raw: dict[str, int] = {}
     inner: dict[str, tuple[int, str]] = {}  # span -> (offset, phrase) of its first occurrence
@@ -230,15 +243,19 @@ def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
     for name, reg, weight, trad_lines, simp_lines, numbers in texts:
         if reg != region:
             continue
-        for trad, simp, number in zip(trad_lines, simp_lines, numbers, strict=True):
+        for lo_line in range(0, len(trad_lines), STEP):
+            nums = numbers[lo_line : lo_line + STEP]
+            trad = "\n".join(trad_lines[lo_line : lo_line + STEP])
+            simp = "\n".join(simp_lines[lo_line : lo_line + STEP])
+            line_of = np.cumsum(cmp._codepoints(simp) == 0x0A)
             patterns, starts = matcher.find(cmp._codepoints(simp))
             for p, a in zip(patterns.tolist(), starts.tolist(), strict=True):
                 b = a + len(keys[p])
-                lo, hi = straddle_span(simp, a, b, words)
+                lo, hi = straddle_span(simp, a, b, words)  # words hold no line break
                 if (lo, hi) == (a, b):
                     continue
                 span, gold = simp[lo:hi], trad[lo:hi]
-                if held_out(name, number):
+                if held_out(name, nums[int(line_of[a])]):
                     checks.append((span, gold))
                     continue
                 per = forms.setdefault(span, {})
@@ -251,12 +268,12 @@ def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
     for span, per in forms.items():
         if raw[span] < minimum or span in phrases:
             continue
-        gold = usage._leading_form(per)
-        share = sum(n for g, n in per.items() if usage.same(g, gold)) / sum(per.values())
+        gold = _leading_form(canon, per)
+        share = _share(canon, per, gold)
         offset, key = inner[span]
-        if share < 0.9 or usage.same(gold[offset : offset + len(key)], phrases[key]):
+        if share < 0.9 or _same(canon, gold[offset : offset + len(key)], phrases[key]):
             continue
-        value = "".join(_standard(layer.chars.get(k, (k,)), g, canon)
+        value = "".join(_standard(layer.chars.get(k, ()), g, canon)
                         for k, g in zip(span, gold, strict=True))
         if to_s.convert(value) == span:
             found[span] = (value, share)
@@ -266,15 +283,10 @@ def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
              for span, (value, share) in sorted(found.items())]
     report = {"phrases": len(found),
               "held_out_occurrences": sum(span in found for span, _ in checks),
-              "held_out_right_after": sum(usage.same(g, found[span][0]) for span, g in checks
+              "held_out_right_after": sum(_same(canon, g, found[span][0]) for span, g in checks
                                           if span in found)}
     return lines, report
 
-
-def _standard(candidates: tuple[str, ...], form: str, canon: np.ndarray) -> str:
-    """The first of a character's ``candidates`` (the s2t layer's, OpenCC standard forms) that
-    is ``form`` up to variants, else ``form``."""
-    return next((c for c in candidates if canon[ord(c)] == canon[ord(form)]), form)
 
 
 def table_lines(usage: Usage, fixes: dict[int, str], contested: list[int]
