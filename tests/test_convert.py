@@ -111,6 +111,11 @@ def test_names_and_boundaries_are_data() -> None:
     assert conv.convert("开启新征程") == "開啟新征程"
     assert conv.convert("电话是被发明出来的") == "電話是被發明出來的"
     assert conv.convert("你看了如何") == "你看了如何"
+    # a name the context model would break (在昆 read as in 崑山) is a phrase of its own
+    for to in ("t", "tw", "hk"):
+        plain = tongwen.Converter(to=to, source="s", context=False)
+        assert tongwen.convert("他在昆明工作", to=to) == plain.convert("他在昆明工作")
+    assert tongwen.convert("他在昆明工作", to="tw") == "他在昆明工作"
     assert tongwen.convert("勇敢的士兵", to="twp", source="s") == "勇敢的士兵"
     assert tongwen.convert("坐的士回家", to="twp", source="s") == "坐計程車回家"
 

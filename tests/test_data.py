@@ -46,7 +46,9 @@ def test_table_is_sorted_unique_and_has_provenance(name: str) -> None:
     text = DATA.joinpath(f"tables/{name}.tsv").read_text(encoding="utf-8")
     lines = text.splitlines()
     header = [line for line in lines if line.startswith("#")]
-    assert any("from:" in line and "Apache-2.0" in line for line in header)
+    license = MANIFEST["tables"][name]["license"].split(" ")[0]  # Apache-2.0, CC-BY-SA-4.0
+    assert license in ("Apache-2.0", "CC-BY-SA-4.0")
+    assert any("from:" in line and license in line for line in header)
     keys = [line.split("\t")[0] for line in lines if not line.startswith("#")]
     assert keys == sorted(keys)
     assert len(keys) == len(set(keys)) == MANIFEST["tables"][name]["entries"]
@@ -95,7 +97,20 @@ def test_mined_boundary_phrases_are_new_keys_that_convert_back() -> None:
         assert key not in st and not rest, key
         assert len(value) == len(key) and to_s.convert(value) == key, key
     for name in ("s2tw", "s2twp"):
-        assert get_scheme(name).layers[0][:2] == ("STBoundaryPhrases", "TWMinedBoundaryPhrases")
+        first = get_scheme(name).layers[0]
+        assert first.index("TWMinedBoundaryPhrases") < first.index("STPhrases"), name
+
+
+def test_name_phrases_only_keep_the_model_off() -> None:
+    """STNamePhrases: each name's value is what the s2t layer gives it without the model, so
+    the table changes nothing but the model's say; every s2X scheme lists it first."""
+    names = load_table("STNamePhrases").entries
+    layer = get_layer(("STBoundaryPhrases", "STPhrases", "STCharacters"))
+    assert names
+    for key, values in names.items():
+        assert values == (layer.apply_within(key),), key
+    for name in ("s2t", "s2tw", "s2twp", "s2hk"):
+        assert get_scheme(name).layers[0][:2] == ("STBoundaryPhrases", "STNamePhrases"), name
 
 
 def test_routes_cover_every_source_and_target() -> None:

@@ -177,6 +177,9 @@ def build(out: Path) -> None:
     locked = verify_locked_sources()
     spec = tomllib.loads((DATA / "schemes.toml").read_text(encoding="utf-8"))
     tables = {name: build_table(name, files) for name, files in spec["tables"].items()}
+    for name in spec.get("licenses", {}):
+        if name not in tables or tables[name].sources:
+            raise SystemExit(f"[licenses] names {name}, which is no table of tongwen's own")
 
     if out.exists():
         shutil.rmtree(out / "tables", ignore_errors=True)
@@ -190,8 +193,9 @@ def build(out: Path) -> None:
             provenance = f"{upstream['name']} {upstream['version']}, {upstream['license']}"
         else:  # tongwen's own table: every line comes from data/overrides/NAME.tsv
             folder = "tongwen"
-            upstream = {"license": "Apache-2.0 (tongwen)"}
-            provenance = f"data/overrides/{name}.tsv only, tongwen, Apache-2.0"
+            license = spec.get("licenses", {}).get(name)
+            upstream = {"license": license or "Apache-2.0 (tongwen)"}
+            provenance = f"data/overrides/{name}.tsv only, {license or 'tongwen, Apache-2.0'}"
         relative = f"tables/{name}.tsv"
         write(out / relative, table_text(table, provenance))
         files[relative] = sha256(out / relative)

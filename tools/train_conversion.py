@@ -50,6 +50,7 @@ HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
+import name_mining  # noqa: E402
 import usage_mining  # noqa: E402
 from buildlib import write_npz  # noqa: E402
 
@@ -58,6 +59,7 @@ from tongwen.conversion.context import (  # noqa: E402
     FEATURE_VERSION,
     N_FEATURES,
     REGIONS,
+    ContextModel,
     build_candidates,
     features,
     slots,
@@ -83,6 +85,8 @@ HELD_OUT = 20  # one block in HELD_OUT is held out
 #: The rarity scales tried on the held-out slice (0: every class needs the same margin).
 RARITY_SCALES = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 MAX_CP = 0x110000
+#: CC-CEDICT, whose proper nouns name_mining probes.
+CEDICT = SHARED.parent / "lexicons" / "cc_cedict" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 #: A span where a word straddles a phrase becomes a key from this many training occurrences.
 BOUNDARY_MIN = 10
 
@@ -441,8 +445,20 @@ def main() -> int:
     if args.no_write:
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
-    write_npz(OUT / "conversion.npz", weights=w_all.astype(np.float16), chars=chars,
-              candidates=cands, penalty=(scale * rarity(data, valid_all)).astype(np.float16))
+    weights16 = w_all.astype(np.float16)
+    penalty16 = (scale * rarity(data, valid_all)).astype(np.float16)
+    write_npz(OUT / "conversion.npz", weights=weights16, chars=chars, candidates=cands,
+              penalty=penalty16)
+    # the names this model would break, protected as phrases (STNamePhrases)
+    shipped = ContextModel(weights16.astype(np.float32), BITS, chars.astype(np.uint32),
+                           cands.astype(np.uint32), margin, {}, penalty16.astype(np.float64))
+    names = name_mining.names_to_protect(CEDICT, shipped, canon)
+    write_mined("STNamePhrases", [f"{k}\t{v}\tname: CC-CEDICT proper noun the context model "
+                                  "would change" for k, v in names.items()],
+                "CC-CEDICT proper nouns (CC BY-SA 4.0, https://cc-cedict.org/) that the s2t "
+                "layer converts as CC-CEDICT writes them and the context model would change in "
+                "a short context (name_mining.PROBES)")
+    print(f"STNamePhrases: {len(names)} names", file=sys.stderr)
     meta = {
         "model": "tongwen conversion context model (log-linear per character, hashed features)",
         "built_by": "tools/train_conversion.py",
