@@ -23,7 +23,7 @@ slice is never counted; its occurrences give the check in the report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,14 +173,11 @@ class Usage:
         return sum(self.same(g, form(p)) for p, g in self.checks if p in chosen)
 
 
-def gather(texts: Iterable[Texts], region: str, canon: np.ndarray, words: Collection[str],
-           held_out: Callable[[str, int], bool]) -> Usage:
-    """Every s2t phrase match in the ``region`` sources of ``texts``: training occurrences
-    tallied, held-out ones kept as checks; ``words``: the lexicon that tells straddling."""
-    layer = get_layer(("STBoundaryPhrases", "STPhrases", "STCharacters"))
-    keys = list(layer.phrases)
-    usage = Usage(region, keys, [layer.phrases[k][0] for k in keys], canon)
-    matcher = cmp._PhraseMatcher(keys, usage.outputs)
+def _occurrences(texts: Iterable[Texts], region: str, matcher: cmp._PhraseMatcher,
+                 held_out: Callable[[str, int], bool]
+                 ) -> Iterator[tuple[str, str, str, int, int, float, bool]]:
+    """Every match of ``matcher`` in the ``region`` sources of ``texts``, read in chunks of
+    lines: (source, simplified chunk, traditional chunk, pattern, start, weight, held out?)."""
     for name, reg, weight, trad_lines, simp_lines, numbers in texts:
         if reg != region:
             continue
@@ -191,17 +188,29 @@ def gather(texts: Iterable[Texts], region: str, canon: np.ndarray, words: Collec
             line_of = np.cumsum(cmp._codepoints(simp) == 0x0A)
             patterns, starts = matcher.find(cmp._codepoints(simp))
             for p, a in zip(patterns.tolist(), starts.tolist(), strict=True):
-                b = a + len(keys[p])
-                gold = trad[a:b]
-                if held_out(name, nums[int(line_of[a])]):
-                    usage.checks.append((p, gold))
-                    continue
-                per = usage.forms.setdefault(p, {})
-                per[gold] = per.get(gold, 0.0) + weight
-                usage.raw[p] = usage.raw.get(p, 0) + 1
-                tally = usage.tallies.setdefault(
-                    (p, name in FORMAL, straddles(simp, a, b, words)), _Tally())
-                tally.add(weight, usage.same(gold, usage.outputs[p]))
+                yield name, simp, trad, p, a, weight, held_out(name, nums[int(line_of[a])])
+
+
+def gather(texts: Iterable[Texts], region: str, canon: np.ndarray, words: Collection[str],
+           held_out: Callable[[str, int], bool]) -> Usage:
+    """Every s2t phrase match in the ``region`` sources of ``texts``: training occurrences
+    tallied, held-out ones kept as checks; ``words``: the lexicon that tells straddling."""
+    layer = get_layer(("STBoundaryPhrases", "STPhrases", "STCharacters"))
+    keys = list(layer.phrases)
+    usage = Usage(region, keys, [layer.phrases[k][0] for k in keys], canon)
+    matcher = cmp._PhraseMatcher(keys, usage.outputs)
+    for name, simp, trad, p, a, weight, held in _occurrences(texts, region, matcher, held_out):
+        b = a + len(keys[p])
+        gold = trad[a:b]
+        if held:
+            usage.checks.append((p, gold))
+            continue
+        per = usage.forms.setdefault(p, {})
+        per[gold] = per.get(gold, 0.0) + weight
+        usage.raw[p] = usage.raw.get(p, 0) + 1
+        tally = usage.tallies.setdefault(
+            (p, name in FORMAL, straddles(simp, a, b, words)), _Tally())
+        tally.add(weight, usage.same(gold, usage.outputs[p]))
     return usage
 
 
@@ -240,28 +249,19 @@ def boundary_phrases(texts: Iterable[Texts], region: str, canon: np.ndarray,
     raw: dict[str, int] = {}
     inner: dict[str, tuple[int, str]] = {}  # span -> (offset, phrase) of its first occurrence
     checks: list[tuple[str, str]] = []
-    for name, reg, weight, trad_lines, simp_lines, numbers in texts:
-        if reg != region:
+    for _, simp, trad, p, a, weight, held in _occurrences(texts, region, matcher, held_out):
+        b = a + len(keys[p])
+        lo, hi = straddle_span(simp, a, b, words)  # words hold no line break
+        if (lo, hi) == (a, b):
             continue
-        for lo_line in range(0, len(trad_lines), STEP):
-            nums = numbers[lo_line : lo_line + STEP]
-            trad = "\n".join(trad_lines[lo_line : lo_line + STEP])
-            simp = "\n".join(simp_lines[lo_line : lo_line + STEP])
-            line_of = np.cumsum(cmp._codepoints(simp) == 0x0A)
-            patterns, starts = matcher.find(cmp._codepoints(simp))
-            for p, a in zip(patterns.tolist(), starts.tolist(), strict=True):
-                b = a + len(keys[p])
-                lo, hi = straddle_span(simp, a, b, words)  # words hold no line break
-                if (lo, hi) == (a, b):
-                    continue
-                span, gold = simp[lo:hi], trad[lo:hi]
-                if held_out(name, nums[int(line_of[a])]):
-                    checks.append((span, gold))
-                    continue
-                per = forms.setdefault(span, {})
-                per[gold] = per.get(gold, 0.0) + weight
-                raw[span] = raw.get(span, 0) + 1
-                inner.setdefault(span, (a - lo, keys[p]))
+        span, gold = simp[lo:hi], trad[lo:hi]
+        if held:
+            checks.append((span, gold))
+            continue
+        per = forms.setdefault(span, {})
+        per[gold] = per.get(gold, 0.0) + weight
+        raw[span] = raw.get(span, 0) + 1
+        inner.setdefault(span, (a - lo, keys[p]))
     layer = get_layer(("STPhrases", "STCharacters"))
     to_s = Converter(to="s", source="t", context=False)
     found: dict[str, tuple[str, float]] = {}  # span -> (value, share)

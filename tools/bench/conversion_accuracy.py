@@ -471,21 +471,11 @@ def tw_held_out(folder: Path) -> tuple[list[str], list[str]]:
 def cedict_names(path: Path) -> tuple[list[str], list[str]]:
     """(traditional, simplified) of CC-CEDICT's proper nouns (capitalised pinyin) of two or
     more characters whose forms have the same length, in file order."""
-    import gzip
-    import re
+    sys.path.insert(0, str(ROOT / "tools"))
+    import name_mining
 
-    entry = re.compile(r"(\S+) (\S+) \[([^\]]*)\]")
-    ref, src = [], []
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            found = entry.match(line)
-            if line.startswith("#") or not found:
-                continue
-            trad, simp, pinyin = found.groups()
-            if pinyin[:1].isupper() and len(trad) == len(simp) > 1:
-                ref.append(trad)
-                src.append(simp)
-    return ref, src
+    pairs = list(name_mining.cedict_names(path))
+    return [t for t, _ in pairs], [s for _, s in pairs]
 
 
 def read(path: Path) -> list[str]:
