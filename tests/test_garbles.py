@@ -194,6 +194,28 @@ def test_a_search_whose_streams_all_die_is_run_again_wider() -> None:
     assert gbk.repair_line(line, reading_fits) == "頭發和發展都很重要。\n每個人都有權享受社會保障。"
 
 
+def test_a_search_that_finds_nothing_that_explains_the_line_is_run_again_wider() -> None:
+    # A page a cleaner converted back: at the base width no candidate for 拯救?rén)?耍?
+    # polluted again gives the line (the best read 拯救生了！ and lost the line break); a
+    # wider search finds 拯救他了！ and the line break, which do.
+    text = (
+    "你来了啊\n"
+    "年轻人可以搬出去住了\n"
+    "我们只有一次机会\n"
+    "都是一副悠哉的模样\n"
+    "现在已经和以前的时代不同了\n"
+    "保障市民的生命财产安全\n"
+    "我们拯救他了！\n"
+    "不能和他们正面冲突\n"
+    "你有没有带贴纸"
+    )
+    site = ("絕麼會貴內於動轉關蘭務豬採華對爾這議籠黨長聯縣驗雲戰門爭國場種載屬人"
+            "趙應師輯當烏龍麥傳個薩級時還草壞舉飛設揮後衆導員養維從演歷處庫區來爲")
+    page = tongwen.convert(g.pollute(text, site_chars=list(site), table="opencc"), to="s")
+    assert "拯救?rén)?耍?" in page
+    assert tongwen.clean(page, to="s").text == text
+
+
 @pytest.mark.parametrize(("site", "garble"), [("內歐", "?nèi)?W(ōu)洲"), ("人發", "?rén)?l(fā)車")])
 def test_a_reading_after_the_ascii_byte_of_a_lost_pair_names_its_character(
         site: str, garble: str) -> None:

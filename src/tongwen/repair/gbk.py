@@ -216,6 +216,8 @@ BEAM = 4
 OPEN_BEAM = 8
 #: How much wider the beams are when a search's streams all die.
 RETRY_WIDTH = 4
+#: How much wider the beams are, in turn, when none of a search's candidates explains the line.
+EXPLAIN_WIDTHS = (4, 16)
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
@@ -581,10 +583,12 @@ def repair_units(
     """The text of ``found`` with each unknown unit solved, or None when it cannot be (a text
     unit that GBK cannot encode, or no byte that fits). See ``repair_line``. Of the search's
     last candidates the best that ``explains`` the line (polluted again, it gives the line)
-    wins; the best of all when none does. ``at_end``: the line ends the page (no line break
-    after it), so a :class:`Lost` pair that ends it may be a character's second byte alone,
-    which the polluter's decoder read as '?' there. A search whose streams all die is run
-    again with beams ``RETRY_WIDTH`` times as wide."""
+    wins; when none does, the search is run again with beams :data:`EXPLAIN_WIDTHS` times as
+    wide, in turn, and the best of all the first search found wins when none of theirs
+    explains it either. ``at_end``: the line ends the page (no line break after it), so a
+    :class:`Lost` pair that ends it may be a character's second byte alone, which the
+    polluter's decoder read as '?' there. A search whose streams all die is run again with
+    beams ``RETRY_WIDTH`` times as wide."""
     try:
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
@@ -598,7 +602,12 @@ def repair_units(
     # The first that explains the line, else the first (the explains check is not cheap).
     if explains is None:
         return texts[0]
-    return next((text for text in texts if explains(text)), texts[0])
+    for width in (1, *EXPLAIN_WIDTHS):
+        found = texts if width == 1 else _search(encoded, fits, chosen, at_end, width)
+        explained = next((text for text in found if explains(text)), None)
+        if explained is not None:
+            return explained
+    return texts[0]
 
 
 def _search(encoded: list[bytes | Unit], fits: Callable[[str, str], bool],
