@@ -460,17 +460,32 @@ class Tally:
     flagged: int = 0
     exact_s: int = 0  # polluted: clean(to="s") == original; negatives: unchanged
     exact_keep: int = 0  # polluted: clean(to="keep") == expected; negatives: unchanged
+    consistent: int = 0  # polluted, to="s" not exact: the page, made again from it, is the same
     seconds: float = 0.0
     chars: int = 0
 
 
-def evaluate(system: RepairSystem, doc: Doc) -> tuple[bool, bool, bool]:
+def evaluate(system: RepairSystem, doc: Doc) -> tuple[bool, bool, bool, str]:
+    """(flagged, to="s" right, to="keep" right, the to="s" text)."""
     flagged = system.detect(doc.text)
     out_s = system.clean(doc.text, "s")
     out_keep = system.clean(doc.text, "keep")
     if doc.polluted:
-        return flagged, out_s == doc.original, out_keep == doc.keep
-    return flagged, out_s == doc.text, out_keep == doc.text
+        return flagged, out_s == doc.original, out_keep == doc.keep, out_s
+    return flagged, out_s == doc.text, out_keep == doc.text, out_s
+
+
+def makes_the_page(doc: Doc, text: str) -> bool:
+    """Whether the polluter, with ``doc``'s own site list and table (and the cleaner's
+    conversion back, for the kinds that had it), makes ``doc``'s page of ``text``: the page
+    cannot tell ``text`` from the original."""
+    import tongwen
+    from tongwen.repair import generate as g
+
+    page = g.pollute(text, site_chars=list(doc.info["site"]), table=doc.info["table"])
+    if doc.kind.startswith("polluted_s"):
+        page = tongwen.convert(page, to="s")
+    return page == doc.text
 
 
 def rate(k: int, n: int) -> float:
@@ -491,6 +506,42 @@ def overall(tallies: dict[str, Tally]) -> tuple[int, int, int, int]:
 
 
 KIND_BY_NAME = {k.name: k for k in KINDS}
+
+
+def ambiguity_section(tallies: dict[str, Tally]) -> list[str]:
+    """How many of tongwen's wrong restorations the page cannot tell from the original."""
+    out = [
+        "### Wrong restorations: could the page tell?",
+        "",
+        "For each polluted document that tongwen's `clean(to=\"s\")` did not restore exactly, "
+        "its text is polluted again with the document's own site list and character table "
+        "(and converted back to simplified for the kinds a cleaner converted): where that "
+        "makes the very same page, the page holds nothing that tells the repair from the "
+        "original (a lost byte pair hid 他 or 她, 母 or 父), so no repair can be sure of it, "
+        "and choosing between them is the character model's guess. *Ambiguous* counts "
+        "those; *inconsistent* counts the rest, where a better search could have found a "
+        "text that explains the page. *Exact or ambiguous* is the share of documents restored "
+        "to the original or to a text the page cannot tell from it: what a repair can be "
+        "held to.",
+        "",
+    ]
+    headers = ["kind", "docs", "wrong", "ambiguous", "inconsistent", "exact or ambiguous"]
+    rows = []
+    totals = [0, 0, 0, 0]
+    for kind in KINDS:
+        if not kind.polluted:
+            continue
+        t = tallies[kind.name]
+        wrong = t.docs - t.exact_s
+        row = [t.docs, wrong, t.consistent, wrong - t.consistent]
+        totals = [a + b for a, b in zip(totals, row, strict=True)]
+        rows.append([kind.name, *(f"{v:,}" for v in row),
+                     benchlib.pct(rate(t.exact_s + t.consistent, t.docs))])
+    docs, wrong, ambiguous, _ = totals
+    rows.append(["**all polluted**", *(f"{v:,}" for v in totals),
+                 benchlib.pct(rate(docs - wrong + ambiguous, docs))])
+    out.append(benchlib.md_table(headers, rows, "lrrrrr"))
+    return out
 
 
 def kind_precision(recall: float, fp_rate: float) -> float:
@@ -691,6 +742,8 @@ def render(
                 benchlib.pct(rk) + meets(rk, TARGET_REPAIR)]
     rows.append(row)
     out.append(benchlib.md_table(headers, rows, "lr" + "rr" * len(names)))
+    if "tongwen" in tallies:
+        out += ["", *ambiguity_section(tallies["tongwen"])]
     # Seed page and hand-written cases
     out += [
         "",
@@ -774,8 +827,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for doc in docs:
             t = per[doc.kind]
             t0 = time.perf_counter()
-            flagged, ok_s, ok_keep = evaluate(system, doc)
+            flagged, ok_s, ok_keep, out_s = evaluate(system, doc)
             t.seconds += time.perf_counter() - t0
+            if doc.polluted and not ok_s and system.name == "tongwen":
+                t.consistent += makes_the_page(doc, out_s)
             t.docs += 1
             t.chars += len(doc.text)
             t.flagged += flagged
