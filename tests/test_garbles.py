@@ -128,6 +128,24 @@ def test_units_of_a_garbled_line() -> None:
     # 歐 is 0x9A 0x57: its lead byte went into the lost pair, 'W' and its reading stayed
     assert units("們?nèi)?W(ōu)洲") == ["們", Unknown("nèi"), Lost("ōu"), "W洲"]
     assert units("們?nèi)?W洲") == ["們", Unknown("nèi"), Lost(), "W洲"]
+    # 時 is 0x95 0x72: the garble hid its lead byte, 'r' and its reading stayed
+    assert units("家?shì)r(shí)經過") == ["家", Unknown("shì", (0x72, "shí")), "r經過"]
+    # 體 is 0xF3 0x77: out of step, its lead byte is read into 鲶, 'w' and its reading stay
+    assert units("职?cán)鲶w(tǐ)验") == ["职", Unknown("cán"), "鲶w验"]
+    assert units("A(ā)?cán)B") == ["A(ā)", Unknown("cán"), "B"]  # before any garble: text
+
+
+@pytest.mark.parametrize("cleaned", [False, True])
+def test_a_reading_after_the_ascii_byte_just_after_a_garble_names_the_hidden_byte(
+        cleaned: bool) -> None:
+    # 家 (BC D2) and 時 (95 72): 視 (D2 95) straddles them, so the garble hides 0x95, which
+    # is also 時's lead byte: 時's reading, pasted after 'r', says which byte it was.
+    text = "回家时经过菜市场，买了两斤青菜。"
+    page = g.pollute(text, site_chars=list("時視過場買兩"), table="tw")
+    assert page.startswith("回家?shì)r(shí)經過(guò)")
+    if cleaned:
+        page = tongwen.convert(page, to="s")
+    assert tongwen.clean(page, to="s").text == text
 
 
 @settings(max_examples=40, deadline=None)

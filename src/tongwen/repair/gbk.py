@@ -47,9 +47,13 @@ CLAIMED = re.compile(f"([\\x40-\\x7e])\\(({PINYIN})\\)")
 
 @dataclass(frozen=True)
 class Unknown:
-    """A byte hidden in a '?': the second byte of a character read ``reading``."""
+    """A byte hidden in a '?': the second byte of a character read ``reading``. When the
+    decoder read the next byte as ASCII and a reading is pasted after it (``?shì)r(shí)``:
+    時 is 0x95 0x72), ``claimed`` is that byte and reading: the hidden byte is the lead
+    byte of a listed character with it, and that character reads so."""
 
     reading: str
+    claimed: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,24 +84,36 @@ Unit = Unknown | Lost | Variant
 def units(stripped: str) -> list[str | Unknown | Lost]:
     """A line whose other pasted readings are stripped already, cut at its unknown bytes.
     (Stripping leaves every garble as it was: neither contains the other's characters.)
-    A '?' after the first garble that is no garble itself is a :class:`Lost` pair."""
+    A '?' after the first garble that is no garble itself is a :class:`Lost` pair. After the
+    first garble, a reading pasted after an ASCII byte belongs to the character whose second
+    byte that is (the decoder out of step): the unit just before keeps it when the byte
+    comes right after it (:data:`CLAIMED`), and it is taken out of the text."""
     parts = _UNKNOWN.split(stripped)  # [text, garble reading, lone reading, text, ...]
     out: list[str | Unknown | Lost] = []
     for i in range(0, len(parts), 3):
-        if parts[i]:
-            if i == 0 or "?" not in parts[i]:
-                out.append(parts[i])
+        text = parts[i]
+        if i and out and isinstance(out[-1], Unknown) and (found := CLAIMED.match(text)):
+            out[-1] = Unknown(out[-1].reading, (ord(found.group(1)), found.group(2)))
+            text = found.group(1) + text[found.end():]
+        if text:
+            if i == 0:
+                out.append(text)
             else:
-                pieces = parts[i].split("?")
+                pieces = text.split("?")
                 for k, piece in enumerate(pieces):
                     if k:
                         lost, piece = _claim(piece)
                         out.append(lost)
                     if piece:
-                        out.append(piece)
+                        out.append(_unclaimed(piece))
         if i + 1 < len(parts):
             out.append(Unknown(parts[i + 1] or parts[i + 2]))
     return out
+
+
+def _unclaimed(text: str) -> str:
+    """``text`` without the readings pasted after its ASCII bytes (:data:`CLAIMED`)."""
+    return CLAIMED.sub(r"\1", text) if "(" in text else text
 
 
 def _claim(after: str) -> tuple[Lost, str]:
@@ -237,7 +253,8 @@ def _options(unit: Unknown | Variant, previous: int, pending: bool,
              fits: Callable[[str, str], bool], preferred: Collection[str]) -> Options:
     """The bytes that may fill ``unit`` (no :class:`Lost` pair: see :func:`_lost_options`)
     after the byte ``previous``, with their bonus: for an :class:`Unknown`, a byte making a
-    character read as its reading (a preferred one earns :data:`PREFERRED_BONUS`). When the
+    character read as its reading (a preferred one earns :data:`PREFERRED_BONUS`), and
+    making one read as its claimed reading with its claimed byte, if any. When the
     unit before was a :class:`Lost` pair that left its lead byte open (``pending``), that byte
     comes first."""
     if isinstance(unit, Variant):
@@ -247,7 +264,9 @@ def _options(unit: Unknown | Variant, previous: int, pending: bool,
     for lead in _open_leads(previous) if pending else (None,):
         before, head = (previous, b"") if lead is None else (lead, bytes((lead,)))
         out += [(head + bytes((byte,)), "", (b"",), PREFERRED_BONUS * (char in preferred))
-                for byte, char in _candidates(before, unit.reading, fits)]
+                for byte, char in _candidates(before, unit.reading, fits)
+                if unit.claimed is None
+                or fits(_pair(byte, unit.claimed[0]) or "", unit.claimed[1])]
     return out
 
 

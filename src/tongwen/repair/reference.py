@@ -73,8 +73,9 @@ def detect(text: str) -> Detection:
 def _units(line: str) -> list[str | Unknown | Lost]:
     """The line cut into text and unknown units one character at a time: a garble or a lone
     '?(reading)' is an :class:`Unknown`, a bare '?' after the first of them a :class:`Lost`
-    pair; inserted readings removed, and a reading pasted after the ASCII character just after
-    a lost pair moved into the pair (``gbk.CLAIMED``)."""
+    pair; inserted readings removed, a reading pasted after the ASCII character just after
+    a lost pair or a garble moved into that unit (``gbk.CLAIMED``), and any other reading
+    pasted after an ASCII character after the first garble removed."""
     out: list[str | Unknown | Lost] = []
     for match in _UNIT.finditer(line):
         garble_reading, lone_reading, char = match.group(1), match.group(2), match.group(3)
@@ -87,12 +88,18 @@ def _units(line: str) -> list[str | Unknown | Lost]:
         else:
             out.append(char if char is not None else match.group(0))
     for k in range(1, len(out)):
-        text = out[k]
-        if isinstance(out[k - 1], Lost) and isinstance(text, str):
-            claimed = CLAIMED.match(text)
-            if claimed:
-                out[k - 1] = Lost(claimed.group(2))
-                out[k] = claimed.group(1) + text[claimed.end():]
+        text, before = out[k], out[k - 1]
+        if not isinstance(text, str):
+            continue
+        claimed = CLAIMED.match(text)
+        if claimed and isinstance(before, Lost):
+            out[k - 1] = Lost(claimed.group(2))
+        elif claimed and isinstance(before, Unknown):
+            out[k - 1] = Unknown(before.reading, (ord(claimed.group(1)), claimed.group(2)))
+        if claimed and isinstance(before, Lost | Unknown):
+            text = claimed.group(1) + text[claimed.end():]
+        # after the first garble, any other reading pasted after an ASCII byte goes too
+        out[k] = CLAIMED.sub(lambda m: m.group(1), text)
     return out
 
 
