@@ -329,3 +329,20 @@ def test_benchmark_documents_are_reproducible() -> None:
     assert doc.text != g.annotate_site(
         doc.original, site_chars=doc.info["site"], table=doc.info["table"]
     )
+
+
+@pytest.mark.parametrize("kind", ["polluted_t_garbled", "polluted_s_garbled"])
+def test_the_benchmark_tells_an_ambiguous_page_from_a_wrong_repair(kind: str) -> None:
+    # 找不 and 到 out of step: the decoder lost the byte pair that held the second byte of
+    # 他 or 她 (CB FB, CB FD), so both make the very same page; 你 does not.
+    ra = _bench()
+    site = "也都的在"
+    text = "我都找不到她\n而且超满载"
+    page = g.pollute(text, site_chars=list(site), table="tw")
+    if kind.startswith("polluted_s"):
+        page = tongwen.convert(page, to="s")
+    assert "?yě)" in page
+    doc = ra.Doc(kind, 0, page, True, text, "", {"site": site, "table": "tw"})
+    assert ra.makes_the_page(doc, text)
+    assert ra.makes_the_page(doc, "我都找不到他\n而且超满载")
+    assert not ra.makes_the_page(doc, "我都找不到你\n而且超满载")
