@@ -17,7 +17,7 @@ from tongwen.repair import gbk, reference
 from tongwen.repair import generate as g
 from tongwen.repair.charlm import BAD, load_charlm, normal_form
 from tongwen.repair.gbk import Lost, Unknown, _characters_after, _lost_groups, _pair, units
-from tongwen.repair.strip import reading_fits
+from tongwen.repair.strip import reading_fits, strip
 
 # Sentences the character model was not trained on (its sources are listed in charlm.json).
 SOURCE = [
@@ -213,25 +213,16 @@ def test_a_search_whose_streams_all_die_is_run_again_wider() -> None:
 
 
 def test_a_search_that_finds_nothing_that_explains_the_line_is_run_again_wider() -> None:
-    # A page a cleaner converted back: at the base width no candidate for 拯救?rén)?耍?
-    # polluted again gives the line (the best read 拯救生了！ and lost the line break); a
-    # wider search finds 拯救他了！ and the line break, which do.
-    text = (
-    "你来了啊\n"
-    "年轻人可以搬出去住了\n"
-    "我们只有一次机会\n"
-    "都是一副悠哉的模样\n"
-    "现在已经和以前的时代不同了\n"
-    "保障市民的生命财产安全\n"
-    "我们拯救他了！\n"
-    "不能和他们正面冲突\n"
-    "你有没有带贴纸"
-    )
-    site = ("絕麼會貴內於動轉關蘭務豬採華對爾這議籠黨長聯縣驗雲戰門爭國場種載屬人"
-            "趙應師輯當烏龍麥傳個薩級時還草壞舉飛設揮後衆導員養維從演歷處庫區來爲")
-    page = tongwen.convert(g.pollute(text, site_chars=list(site), table="opencc"), to="s")
-    assert "拯救?rén)?耍?" in page
-    assert tongwen.clean(page, to="s").text == text
+    # Two lost pairs hide 滑倒: at the base width the candidates are 基本, 基督, ...; one the
+    # check accepts (here 基因, standing for the text that gives the line again) is only
+    # among those of a search gbk.EXPLAIN_WIDTHS[0] times as wide.
+    found = units(strip("它的腳爪整天?yú)荚诨??直到有一天"))
+    wanted = "它的腳爪整天都在基因\n直到有一天"
+    assert gbk.repair_units(found, reading_fits) == "它的腳爪整天都在基本\n直到有一天"
+    assert gbk.repair_units(found, reading_fits, explains=lambda text: text == wanted) == wanted
+    # when nothing explains it at any width, the best of the first search
+    assert gbk.repair_units(found, reading_fits, explains=lambda text: False) == (
+        "它的腳爪整天都在基本\n直到有一天")
 
 
 @pytest.mark.parametrize(("site", "garble"), [("內歐", "?nèi)?W(ōu)洲"), ("人發", "?rén)?l(fā)車")])

@@ -233,7 +233,7 @@ OPEN_BEAM = 8
 #: How much wider the beams are when a search's streams all die.
 RETRY_WIDTH = 4
 #: How much wider the beams are, in turn, when none of a search's candidates explains the line.
-EXPLAIN_WIDTHS = (4, 16)
+EXPLAIN_WIDTHS = (4,)
 #: How many characters of text after an unknown unit judge it (up to the next unknown one).
 FOLLOWING_CHARS = 12
 #: How many options' first bytes are scored whole at most (see ``_step``).
