@@ -273,3 +273,14 @@ def test_a_repair_explains_the_line_with_the_reading_it_left_after_an_ascii_byte
     if cleaned:
         page, repaired = tongwen.convert(page, to="s"), "小水鼠属等之數種(zhǒng)哺乳动物。"
     assert _explains(page, site, _site_forms(site) if cleaned else None, repaired)
+
+
+def test_a_garble_whose_reading_no_annotated_character_has() -> None:
+    # 詢 (xún) shows only as the garble: no text, polluted again with the page's annotated
+    # characters, can give the line, so the repair takes the model's best without the check
+    # (and without the wider search), as the reference does.
+    text = "各自优势明显，大家都很高兴。\n我们会继续努力，做得更好。"
+    page = g.pollute(text, site_chars=list("詢優們會繼續"), table="tw")
+    assert page.startswith("各自?xún)") and "詢(" not in page
+    assert tongwen.clean(page, to="s").text == text
+    assert tongwen.clean(page, to="keep") == reference.clean(page, to="keep")

@@ -48,8 +48,11 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
                 found_units = with_variants(found_units, traditional_forms)
             order = _garbles_first(line, site)
             forms = _site_forms(order) if converted else None
-            fixed = repair_units(found_units, reading_fits, preferred,
-                                 partial(_explains, raw, order, forms), k + 1 == len(lines))
+            # No text explains a garble whose reading no annotated character has: skip the check
+            explains = (partial(_explains, raw, order, forms)
+                        if _garble_readings(line) <= set(site.values()) else None)
+            fixed = repair_units(found_units, reading_fits, preferred, explains,
+                                 k + 1 == len(lines))
         if fixed is None:
             out.append(line)
             continue
@@ -62,10 +65,15 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
     return "\n".join(out), garbles, repaired
 
 
+def _garble_readings(line: str) -> set[str]:
+    """The readings of ``line``'s garbles and lone '?(reading)' units."""
+    return {reading for found in _UNKNOWN_READINGS.findall(line) for reading in found if reading}
+
+
 def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
     """``site`` with the characters read as a garble of ``line`` reads first: the polluter
     pasted their readings before the readings of characters whose bytes they broke."""
-    garbled = {reading for found in _UNKNOWN_READINGS.findall(line) for reading in found}
+    garbled = _garble_readings(line)
     first = {c: r for c, r in site.items() if r in garbled}
     return first | site
 
