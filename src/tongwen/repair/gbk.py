@@ -622,8 +622,8 @@ def repair_units(
     if explains is None:
         return texts[0]
     for width in (1, *EXPLAIN_WIDTHS):
-        found = texts if width == 1 else _search(encoded, fits, chosen, at_end, width)
-        explained = next((text for text in found if explains(text)), None)
+        pool = texts if width == 1 else _search(encoded, fits, chosen, at_end, width)
+        explained = next((text for text in pool if explains(text)), None)
         if explained is not None:
             return explained
     return texts[0]
