@@ -46,11 +46,12 @@ def _repair_garbles(text: str, found: Scan) -> tuple[str, int, list[int]]:
             found_units: list[str | Unit] = list(units(line))
             if converted:
                 found_units = with_variants(found_units, traditional_forms)
-            order = _garbles_first(line, site)
+            garbled = _garble_readings(line)
+            order = _garbles_first(garbled, site)
             forms = _site_forms(order) if converted else None
             # No text explains a garble whose reading no annotated character has: skip the check
             explains = (partial(_explains, raw, order, forms)
-                        if _garble_readings(line) <= set(site.values()) else None)
+                        if garbled <= set(site.values()) else None)
             fixed = repair_units(found_units, reading_fits, preferred, explains,
                                  k + 1 == len(lines))
         if fixed is None:
@@ -70,10 +71,10 @@ def _garble_readings(line: str) -> set[str]:
     return {reading for found in _UNKNOWN_READINGS.findall(line) for reading in found if reading}
 
 
-def _garbles_first(line: str, site: dict[str, str]) -> dict[str, str]:
-    """``site`` with the characters read as a garble of ``line`` reads first: the polluter
-    pasted their readings before the readings of characters whose bytes they broke."""
-    garbled = _garble_readings(line)
+def _garbles_first(garbled: set[str], site: dict[str, str]) -> dict[str, str]:
+    """``site`` with the characters read as one of a line's ``garbled`` readings
+    (:func:`_garble_readings`) first: the polluter pasted their readings before the readings
+    of characters whose bytes they broke."""
     first = {c: r for c, r in site.items() if r in garbled}
     return first | site
 
