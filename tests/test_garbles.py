@@ -284,22 +284,3 @@ def test_a_garble_whose_reading_no_annotated_character_has() -> None:
     assert page.startswith("各自?xún)") and "詢(" not in page
     assert tongwen.clean(page, to="s").text == text
     assert tongwen.clean(page, to="keep") == reference.clean(page, to="keep")
-
-
-def test_word_coverage_reads_through_simplified_forms() -> None:
-    from tongwen.repair.words import word_coverage
-
-    assert word_coverage("有权享受") == word_coverage("有權享受") == 4
-    assert word_coverage("承权") == 0  # no word
-    assert word_coverage("") == 0
-
-
-def test_among_repairs_that_explain_the_line_lexicon_words_weigh_in() -> None:
-    # The bytes after 兒 allow 兒童有權 and 兒童承權, and both give the line again; the
-    # character model prefers 承權, the lexicon knows 有权.
-    site = ("葉車調賽它產資民進發為兩廢羅本個大規業科導長無和單間齒會織機京這內關國設是爾壞員"
-            "屬巖於楊的審絡惠旗專東莊隊預統後責藥當獎場烈則備區計倫動法親節島對波稱飯線龍馬討")
-    text = "母亲和儿童有权享受特别照顾和协助。"
-    page = g.pollute(text, site_chars=list(site), table="tw")
-    assert page == "母親(qīn)和(hé)兒?hé)?袡嘞硎芴貏e照顧和(hé)協助。"
-    assert tongwen.clean(page, to="s").text == text

@@ -242,10 +242,6 @@ SHORTLIST = 24
 CONTEXT_CHARS = 4
 #: The log-probability bonus of a garbled character the page annotates elsewhere.
 PREFERRED_BONUS = 2.0
-#: Among the candidates that explain a line, the log-probability bonus of each character in
-#: a lexicon word (:func:`~tongwen.repair.words.word_coverage`): chosen on the dev split and
-#: the dev sources with the held-out settings, among 1, 2 and 4.
-WORD_BONUS = 2.0
 
 
 #: Options for an unknown unit: ``(first bytes, the character they complete or "", the bytes
@@ -606,12 +602,12 @@ def repair_units(
     """The text of ``found`` with each unknown unit solved, or None when it cannot be (a text
     unit that GBK cannot encode, or no byte that fits). See ``repair_line``. Of the search's
     last candidates the best that ``explains`` the line (polluted again, it gives the line)
-    wins (:func:`_most_worded` judges between several); when none does, the search is run again
-    with beams :data:`EXPLAIN_WIDTHS` times as wide, in turn, and the best of all the first
-    search found wins when none of theirs explains it either. ``at_end``: the line ends the
-    page (no line break after it), so a :class:`Lost` pair that ends it may be a character's
-    second byte alone, which the polluter's decoder read as '?' there. A search whose
-    streams all die is run again with beams ``RETRY_WIDTH`` times as wide."""
+    wins; when none does, the search is run again with beams :data:`EXPLAIN_WIDTHS` times as
+    wide, in turn, and the best of all the first search found wins when none of theirs
+    explains it either. ``at_end``: the line ends the page (no line break after it), so a
+    :class:`Lost` pair that ends it may be a character's second byte alone, which the
+    polluter's decoder read as '?' there. A search whose streams all die is run again with
+    beams ``RETRY_WIDTH`` times as wide."""
     try:
         encoded = [unit.encode("gbk") if isinstance(unit, str) else unit for unit in found]
     except UnicodeEncodeError:
@@ -627,24 +623,10 @@ def repair_units(
         return texts[0]
     for width in (1, *EXPLAIN_WIDTHS):
         pool = texts if width == 1 else _search(encoded, fits, chosen, at_end, width)
-        explained = [text for text in pool if explains(text)]
-        if explained:
-            return _most_worded(explained)
+        explained = next((text for text in pool if explains(text)), None)
+        if explained is not None:
+            return explained
     return texts[0]
-
-
-def _most_worded(texts: list[str]) -> str:
-    """The best of ``texts`` by the character model's score of each read as a line plus
-    :data:`WORD_BONUS` for each character in a lexicon word; the first on a tie."""
-    import numpy as np
-
-    from tongwen.repair.words import word_coverage
-
-    if len(texts) == 1:
-        return texts[0]
-    scores = _page_model().score(texts) + WORD_BONUS * np.array(
-        [word_coverage(text) for text in texts], dtype=np.float64)
-    return texts[int(np.argmax(scores))]
 
 
 def _search(encoded: list[bytes | Unit], fits: Callable[[str, str], bool],
