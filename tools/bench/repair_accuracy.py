@@ -307,7 +307,7 @@ class Maker:
                 continue
             keep = converted
             if to_s:
-                page = tongwen.convert(page, to="s")
+                page = cleaners_page(page)
                 keep = tongwen.convert(converted, to="s")
             info = {"table": table, "site": "".join(site), "readings": readings}
             return Doc(kind, seed, page, True, original, keep, info)
@@ -475,17 +475,21 @@ def evaluate(system: RepairSystem, doc: Doc) -> tuple[bool, bool, bool, str]:
     return flagged, out_s == doc.text, out_keep == doc.text, out_s
 
 
+def cleaners_page(page: str) -> str:
+    """A polluted page as a cleaner converts it back to simplified (the polluted_s kinds)."""
+    import tongwen
+
+    return tongwen.convert(page, to="s")
+
+
 def makes_the_page(doc: Doc, text: str) -> bool:
     """Whether the polluter, with ``doc``'s own site list and table (and the cleaner's
     conversion back, for the kinds that had it), makes ``doc``'s page of ``text``: the page
     cannot tell ``text`` from the original."""
-    import tongwen
     from tongwen.repair import generate as g
 
     page = g.pollute(text, site_chars=list(doc.info["site"]), table=doc.info["table"])
-    if doc.kind.startswith("polluted_s"):
-        page = tongwen.convert(page, to="s")
-    return page == doc.text
+    return (cleaners_page(page) if doc.kind.startswith("polluted_s") else page) == doc.text
 
 
 def rate(k: int, n: int) -> float:

@@ -618,7 +618,7 @@ def repair_units(
         texts = _search(encoded, fits, chosen, at_end, RETRY_WIDTH)
     if not texts:
         return None
-    # The first that explains the line, else the first (the explains check is not cheap).
+    # The first that explains the line (the check is not cheap: one at a time), else the first.
     if explains is None:
         return texts[0]
     for width in (1, *EXPLAIN_WIDTHS):
