@@ -190,3 +190,26 @@ def test_bulk_readings_in_pieces_equal_one_pass(model: PolyphoneModel) -> None:
     one_line = text.replace("\n", "。")
     assert bulk.line_pieces(one_line, 600) == [(0, len(one_line))]
     assert bulk.bulk_readings(text + "\n", model, others, piece=600) == [*whole, None]
+
+
+def test_each_line_of_a_text_reads_as_the_line_alone() -> None:
+    """The model's window stops at line breaks and tabs as at the text's edges: a line reads
+    as it reads alone, whatever lines come before or after it, on the short path and the
+    long one (the model learnt from one sentence a line)."""
+    pairs = [
+        ("同时他还担任北京河南企业商会名誉会长。", "与此同时，徐知询被徐知诰骗入朝中。"),
+        ("8月21日，用户被邀请解释投支持票的原因。", "出为江南东路转运判官。"),
+    ]
+
+    def read(text: str) -> list[str | None]:
+        return tongwen.pinyin(text, tone="numbers")
+
+    for first, second in pairs:
+        for separator in ("\n", "\r\n", "\t"):
+            alone = [*read(first), *[None] * len(separator), *read(second)]
+            assert read(first + separator + second) == alone, separator
+    lines = [*_everyday(), *SENTENCES, *(line for pair in pairs for line in pair)]
+    text = "\n".join(lines)
+    assert len(text) >= fast.BULK_MIN
+    expected = [reading for line in lines for reading in [*read(line), None]][:-1]
+    assert read(text) == expected

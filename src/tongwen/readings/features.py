@@ -59,6 +59,8 @@ WINDOW = 3
 #: Longest lexicon word looked at around a target.
 MAX_COVER = 6
 _PAD = np.array([0x110000] * WINDOW + [0x110001] * WINDOW, np.uint64)  # beyond Unicode
+#: Code points below this (C0 controls: line breaks, tabs) end a line for the window.
+_LINE_END = np.uint64(0x20)
 _WINDOW_COLUMNS = ((-3,), (-2,), (-1,), (1,), (2,), (3,), (-2, -1), (1, 2), (-1, 1),
                    (-3, -2, -1), (1, 2, 3))
 # Context columns 1..11 as linear forms over the window (offsets -3..+3); column 0 is the
@@ -172,7 +174,7 @@ def window_keys(
     """The keys of the window context columns (1..11) of each target position (k x 11),
     ``padded`` being ``padded_codes(text)``; with a ``groups`` table (``readings.groups``:
     code point -> group, or -> one group per level), then the group columns, two per level."""
-    window = padded[targets[:, None] + _SPAN]
+    window = _within_line(padded[targets[:, None] + _SPAN])
     if groups is None:
         out: np.ndarray = mix(np.dot(window, _FORMS) + _TYPES[1:-2])
         return out
@@ -181,6 +183,22 @@ def window_keys(
     forms, types = _window_forms(levels)
     keys: np.ndarray = mix(np.dot(np.concatenate([window, near], axis=1), forms) + types)
     return keys
+
+
+def _within_line(window: np.ndarray) -> np.ndarray:
+    """``window`` (targets x 2 * WINDOW + 1 code points) with each column at or beyond a
+    control character (a line break, a tab) seen from the target set to the pad value of the
+    text's edge on that side: a line reads as it reads alone, as the model was trained (one
+    sentence a line), however many lines one text holds."""
+    breaks = window < _LINE_END
+    if not breaks.any():
+        return window
+    window = window.copy()
+    left = np.logical_or.accumulate(breaks[:, WINDOW - 1 :: -1], axis=1)[:, ::-1]
+    right = np.logical_or.accumulate(breaks[:, WINDOW + 1 :], axis=1)
+    window[:, :WINDOW][left] = _PAD[0]
+    window[:, WINDOW + 1 :][right] = _PAD[-1]
+    return window
 
 
 @lru_cache(maxsize=2)
