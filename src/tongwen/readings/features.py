@@ -5,7 +5,8 @@ Training (tools/train_polyphone.py) and inference (tongwen.readings.model) both 
 candidate reading ``r`` (a *row*), the features are:
 
 - context, keyed by (c, r): the bias (split by the reading the segmentation's word gives
-  ``c``, if a word covers it), the characters at offsets -3..+3, the bigrams left, right and
+  ``c``, if a word covers it), the characters at offsets -3..+3 (within the line: a line
+  break or tab reads as the text's edge), the bigrams left, right and
   around ``i``, the trigrams left and right, the longest lexicon word (2..MAX_COVER) ending
   just before ``i`` and the one starting just after, and every lexicon word of 2..MAX_COVER
   characters covering ``i`` (with ``i``'s offset in it), and the groups
