@@ -225,6 +225,7 @@ def test_speed_fragment_renders() -> None:
         per_sentence={"tongwen": [2.0, 1.0], "pypinyin": [1.0]},
         whole={"tongwen": [0.5], "pypinyin": [0.5]},
         misaligned={"tongwen": 0},
+        one_string_differs=0,
         starts={"tongwen": (0.2, 0.01, 0.3), "pypinyin": (0.1, 0.001, 0.2)},
         bare=0.01,
         peaks={"tongwen": 250.4},
@@ -237,5 +238,20 @@ def test_speed_fragment_renders() -> None:
     assert "| pypinyin | 50 | 1.00× |" in text
     assert "pypinyin (2 sentences)" in text
     assert "one entry per character for all 4 sentences" in text
+    assert "The one string reads every sentence as its own call does." in text
     assert "| tongwen | 200 | 10.0 | 210 | 300 | 250 |" in text
     assert "| pypinyin | 100 | 1.0 | 101 | 200 | — |" in text
+
+
+def test_one_string_differs_counts_sentences_read_otherwise_when_joined() -> None:
+    sentences = ["长大", "银行", "长"]
+
+    def alone(text: str) -> list[str]:
+        return [c + "1" for c in text]
+
+    def context(text: str) -> list[str]:  # the first character of a text reads otherwise
+        return [c + ("2" if i == 0 else "1") for i, c in enumerate(text)]
+
+    outs = [alone(s) for s in sentences]
+    assert speed._one_string_differs(alone, sentences, outs) == 0
+    assert speed._one_string_differs(context, sentences, outs) == 1

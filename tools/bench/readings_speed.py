@@ -108,6 +108,19 @@ def build(system: SpeedSystem) -> Callable[[str], Any]:
     return fn
 
 
+def _one_string_differs(
+    fn: Callable[[str], Any], sentences: Sequence[str], outs: Sequence[Sequence[Any]]
+) -> int:
+    """How many ``sentences`` read otherwise in the one string (all of them joined by line
+    breaks, one call) than in their own call (``outs``)."""
+    joined = fn("\n".join(sentences))
+    differs, start = 0, 0
+    for sentence, out in zip(sentences, outs, strict=True):
+        differs += list(joined[start : start + len(sentence)]) != list(out)
+        start += len(sentence) + 1
+    return differs
+
+
 def startup(system: SpeedSystem, runs: int) -> tuple[float, float, float]:
     """Best (setup, first call) of ``runs`` fresh interpreters, and the best whole-process
     wall time (interpreter start-up included)."""
@@ -180,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     missing: dict[str, str] = {}
+    one_string_differs: int | None = None
     fns: dict[str, Callable[[str], Any]] = {}
     warm_s: dict[str, float] = {}
     misaligned: dict[str, int] = {}
@@ -198,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         misaligned[system.name] = sum(
             len(o) != len(s) for o, s in zip(outs, sentences, strict=True)
         )
+        if system.name == "tongwen":
+            one_string_differs = _one_string_differs(fn, sentences, outs)
         del outs
         print(f"{system.name}: warm-up {warm_s[system.name]:.1f} s", file=sys.stderr)
     if REFERENCE_PEER not in fns:
@@ -261,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_sentence=per_sentence,
         whole=whole,
         misaligned=misaligned,
+        one_string_differs=one_string_differs,
         starts=starts,
         bare=bare,
         peaks=peaks,
@@ -289,6 +306,7 @@ def render(
     per_sentence: dict[str, list[float]],
     whole: dict[str, list[float]],
     misaligned: dict[str, int],
+    one_string_differs: int | None,
     starts: dict[str, tuple[float, float, float]],
     bare: float,
     peaks: dict[str, float],
@@ -376,6 +394,13 @@ def render(
                 f"for all {n_sentences:,} sentences."
                 if n == 0
                 else f"except for {n:,} of {n_sentences:,} sentences."
+            )
+            + (
+                ""
+                if one_string_differs is None
+                else " The one string reads every sentence as its own call does"
+                + ("." if one_string_differs == 0
+                   else f", except {one_string_differs:,} sentences.")
             )
             + " (pypinyin's default output groups non-Han runs into one item, so its length "
             "differs by design; g2pM with `char_split=True` gives one item per character.)",
