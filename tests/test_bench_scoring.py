@@ -222,3 +222,12 @@ def test_scorer_counts_the_hand_checked_example(scorer: ModuleType) -> None:
     assert result["o2m_lenient"] == pytest.approx(3 / 5)
     assert result["o2m_errors"] == 2
     assert sorted(result["top_confusions"]) == [("发: 髮->發", 1), ("只: 隻->只", 1)]
+
+
+def test_case_reasons_explain_each_listed_difference(tmp_path: Path) -> None:
+    reasons = accuracy.case_reasons()
+    assert "medical_phrases_tw_ultrasound_s2twp" in reasons
+    assert all(why.strip() for why in reasons.values())
+    listed = tmp_path / "differences.tsv"
+    listed.write_text("# comment\nsome_case\tcontext\tbecause\nbad line\n", encoding="utf-8")
+    assert accuracy.case_reasons(listed) == {"some_case": "because"}

@@ -7,36 +7,29 @@ with its reason; with it on (the default), also but in CONTEXT_DIFFERENCES.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import shared_path
 
 import tongwen
 
+DIFFERENCES = Path(__file__).resolve().parent / "cases" / "opencc_case_differences.tsv"
+
+
+def _differences(when: str) -> dict[str, str]:
+    """Case id -> why tongwen differs from OpenCC there (``when``: "always", with the context
+    model on or off; "context", with it on only)."""
+    rows = [line.split("\t") for line in DIFFERENCES.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert all(len(row) == 3 and row[1] in ("always", "context") for row in rows)
+    return {case_id: why for case_id, kind, why in rows if kind == when}
+
+
 #: case id -> why tongwen differs from OpenCC there.
-KNOWN_DIFFERENCES = {
-    "fortune_500_company_names_tw_s2twp": (
-        "OpenCC's Taiwan phrase 伯克希爾-哈撒韋 -> 波克夏海瑟威 drops the hyphen; tongwen drops "
-        "table entries that would lose a non-Han character, so the name keeps its hyphen"
-    ),
-    "medical_phrases_tw_ultrasound_s2twp": (
-        "OpenCC's Taiwan phrase B超 -> 超音波 deletes the letter B; tongwen never loses a "
-        "non-Han character, so B超 becomes B超"
-    ),
-    "BYVoid_OpenCC_Issue_906_gu_default_and_phrases": (
-        "Taiwan usage (data/overrides/TWUsagePhrases.tsv, mined from Taiwan text): 雇主, "
-        "not OpenCC's 僱主 (the MOE dictionary's form too)"
-    ),
-}
+KNOWN_DIFFERENCES = _differences("always")
 #: case id -> why the context model's answer differs from OpenCC's there.
-CONTEXT_DIFFERENCES = {
-    "BYVoid_OpenCC_PR_736_li_contexts": (
-        "s2t 归里: the model reads 里 as home village (歸里, as in 故里); OpenCC gives 歸裏"
-    ),
-    "deleted_14-character_phrases_s2t": (
-        "s2hk 在天愿做比翼鸟: the Hong Kong weights keep 愿 before 做; OpenCC gives 願"
-    ),
-}
+CONTEXT_DIFFERENCES = _differences("context")
 TARGET = {"s2t": "t", "s2tw": "tw", "s2hk": "hk", "s2twp": "twp"}
 
 

@@ -34,6 +34,9 @@ CASE_SCHEMES = ("s2t", "s2tw", "s2hk", "s2twp")
 REFERENCE_PEER = "OpenCC"
 EXAMPLES = 8
 ROOT = Path(__file__).resolve().parents[2]
+#: Why tongwen differs from OpenCC on OpenCC's own cases, by case id (written by hand; the
+#: test of those cases holds it exact).
+CASE_DIFFERENCES = ROOT / "tests" / "cases" / "opencc_case_differences.tsv"
 HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
 NO_CONTEXT = "tongwen, context off"
 #: Rows of the per-character error table.
@@ -341,19 +344,28 @@ def render(
         (scheme, f) for scheme, r in cases.get("tongwen", {}).items() for f in r["failures"]
     ]
     if tw_failures:
+        reasons = case_reasons()
         out += [
             "",
             f"tongwen's failures ({len(tw_failures)}; all in `bench-out/conversion/cases.json`):",
             "",
             benchlib.md_table(
-                ["scheme", "case", "input", "expected", "tongwen"],
+                ["scheme", "case", "input", "expected", "tongwen", "why"],
                 [
-                    [scheme, f["id"], f["input"], f["expected"], f["got"]]
+                    [scheme, f["id"], f["input"], f["expected"], f["got"],
+                     reasons.get(f["id"], "not explained")]
                     for scheme, f in tw_failures[:20]
                 ],
             ),
         ]
     return "\n".join(out)
+
+
+def case_reasons(path: Path = CASE_DIFFERENCES) -> dict[str, str]:
+    """Case id -> why tongwen differs from OpenCC there (``tests/cases``' hand-written list)."""
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    return {row[0]: row[2] for row in rows if len(row) == 3}
 
 
 def render_duel(scheme: str, duel: dict[str, Any]) -> list[str]:
