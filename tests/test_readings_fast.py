@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tongwen
 from tongwen.conversion.converter import Converter
@@ -213,3 +215,19 @@ def test_each_line_of_a_text_reads_as_the_line_alone() -> None:
     assert len(text) >= fast.BULK_MIN
     expected = [reading for line in lines for reading in [*read(line), None]][:-1]
     assert read(text) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("了得地着还行长重都为和只要发干中调应数A1，。"),
+                        max_size=12), min_size=2, max_size=6),
+       st.sampled_from(["\n", "\r\n", "\t"]))
+def test_any_lines_read_as_each_line_alone(lines: list[str], separator: str) -> None:
+    """Whatever the lines (polyphones at their edges included), joining them reads each as
+    alone."""
+    def read(text: str) -> list[str | None]:
+        return tongwen.pinyin(text, tone="numbers")
+
+    expected: list[str | None] = []
+    for k, line in enumerate(lines):
+        expected += [*([None] * len(separator) if k else []), *read(line)]
+    assert read(separator.join(lines)) == expected
