@@ -231,3 +231,17 @@ def test_case_reasons_explain_each_listed_difference(tmp_path: Path) -> None:
     listed = tmp_path / "differences.tsv"
     listed.write_text("# comment\nsome_case\tcontext\tbecause\nbad line\n", encoding="utf-8")
     assert accuracy.case_reasons(listed) == {"some_case": "because"}
+
+
+def test_arbitrate_counts_which_spelling_the_corpus_backs(scorer: ModuleType) -> None:
+    # Errors: 頭發 for 頭髮 (the corpus writes 頭發 twice, 頭髮 once: tongwen's side) and 一只
+    # for 一隻 (the corpus has 一隻 only: the reference's side); 裏 for 裡 is a variant.
+    found = accuracy.arbitrate(REF, SRC, HYP, scorer, "頭發，頭發，頭髮，一隻")
+    assert found["counts"] == {"output": 1, "reference": 1}
+    assert found["top"] == [("頭發", 2, "頭髮", 1, 1)]
+    line = accuracy.arbitration_line(found, "s2tw")
+    assert "**1** are inside words" in line and "頭發 2 : 頭髮 1 (1 error)" in line
+    # A word the corpus lacks on both sides is "neither"; an error at a lone character, "single".
+    assert accuracy.arbitrate(REF, SRC, HYP, scorer, "")["counts"] == {"neither": 2}
+    alone = accuracy.arbitrate(["髮"], ["发"], ["發"], scorer, "")
+    assert alone["counts"] == {"single": 1}

@@ -41,6 +41,8 @@ HK_SPLIT = ROOT / "data" / "eval" / "hk_dev_split.tsv"
 NO_CONTEXT = "tongwen, context off"
 #: Rows of the per-character error table.
 CHAR_ROWS = 25
+#: The set whose disagreements with tongwen are arbitrated by today's Taiwan text.
+ARBITRATED = "sinica_tw"
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ def render(
     n_cases: int,
     char_tables: dict[str, list[list[object]]],
     oracle: dict[str, dict[str, float]],
+    arbitration: dict[str, Any] | None = None,
 ) -> str:
     out = [
         *benchlib.fragment_head("Conversion accuracy", meta),
@@ -290,6 +293,8 @@ def render(
                 f"{benchlib.pct(o['word'])}; per character with one neighbour each side "
                 f"{benchlib.pct(o['window'])} (an over-fitted bound: most windows occur once).",
             ]
+        if eval_set.name == ARBITRATED and arbitration is not None:
+            out += ["", arbitration_line(arbitration, scheme)]
         columns = [
             (sys_.name, scores[(eval_set.name, scheme, sys_.name)]["top_confusions"])
             for sys_ in systems
@@ -572,6 +577,84 @@ def ceilings(
     }
 
 
+def taiwan_corpus(folder: Path) -> str:
+    """The Taiwan training corpora (``train_conversion.SOURCES`` of region tw), one string."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import train_conversion
+
+    return "\n".join(
+        (folder / name / file).read_text(encoding="utf-8")
+        for name, (file, region, _, _) in train_conversion.SOURCES.items()
+        if region == "tw"
+    )
+
+
+def arbitrate(
+    ref: Sequence[str], src: Sequence[str], hyp: Sequence[str], scorer: Any, corpus: str
+) -> dict[str, Any]:
+    """Which spelling today's Taiwan text uses where tongwen and the reference differ.
+
+    At each one-to-many error (lenient) of equal-length lines inside a word of two or more
+    characters (the token tongwen's tables make), the word as tongwen wrote it and as the
+    reference wrote it are counted in ``corpus``; the error goes to "output" if the corpus
+    writes tongwen's form more often, "reference" if the reference's, else "neither".
+    Errors at a character alone go to "single".
+    """
+    import tongwen
+
+    conv = tongwen.Converter(to="tw", source="s", context=False)
+    variants = scorer.Variants()
+    o2m = scorer.one_to_many(variants)
+    counts: Counter[str] = Counter()
+    words: Counter[tuple[str, str]] = Counter()
+    for r, s, h in zip(ref, src, hyp, strict=True):
+        if not (len(r) == len(s) == len(h)) or not any(c in o2m for c in s):
+            continue
+        rc, hc = variants.canon(r), variants.canon(h)
+        for token in conv.tokens(s):
+            for i in range(token.start, token.end):
+                if s[i] not in o2m or not scorer.HAN.match(r[i]) or rc[i] == hc[i]:
+                    continue
+                if token.end - token.start < 2:
+                    counts["single"] += 1
+                    continue
+                pair = (h[token.start : token.end], r[token.start : token.end])
+                words[pair] += 1
+    seen = {w: corpus.count(w) for pair in words for w in pair}
+    for (ours, theirs), n in words.items():
+        side = (
+            "output" if seen[ours] > seen[theirs]
+            else "reference" if seen[theirs] > seen[ours]
+            else "neither"
+        )
+        counts[side] += n
+    top = [
+        (ours, seen[ours], theirs, seen[theirs], n)
+        for (ours, theirs), n in words.most_common()
+        if seen[ours] > seen[theirs]
+    ][:EXAMPLES]
+    return {"counts": counts, "top": top, "corpus": len(corpus)}
+
+
+def arbitration_line(arbitration: dict[str, Any], scheme: str) -> str:
+    """The paragraph that says which spelling today's Taiwan text backs at tongwen's errors."""
+    c = arbitration["counts"]
+    total = sum(c.values())
+    examples = "; ".join(
+        f"{ours} {a:,} : {theirs} {b:,} ({n} error{'s' if n > 1 else ''})"
+        for ours, a, theirs, b, n in arbitration["top"]
+    )
+    return (
+        f"Arbitrated by today's Taiwan text ({scheme}, tongwen's {total:,} one-to-many errors): "
+        f"**{c['output']:,}** are inside words of two or more characters that the Taiwan "
+        f"training corpora (`../shared/data/traditional/tw_*`, "
+        f"{arbitration['corpus']:,} characters) write as tongwen does more often than as the "
+        f"reference does, {c['reference']:,} the other way, {c['neither']:,} neither (equal or "
+        f"absent); {c['single']:,} are at a character alone. Counts in the corpora, tongwen's "
+        f"word : the reference's: {examples}."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args, command = benchlib.parse_area_args(parser, SCRIPT, argv)
@@ -592,6 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     duels: dict[tuple[str, str], dict[str, Any]] = {}
     char_tables: dict[str, list[list[object]]] = {}
     oracle: dict[str, dict[str, float]] = {}
+    arbitration: dict[str, Any] | None = None
     for eval_set in SETS:
         ref, src = load_set(eval_set.name, conv_dir, shared)
         if eval_set.name not in ("hkcancor_yue", "cedict_names"):
@@ -621,6 +705,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f" ({elapsed:.1f}s)",
                     file=sys.stderr,
                 )
+            if eval_set.name == ARBITRATED and scheme == eval_set.schemes[0] and "tongwen" in hyps:
+                corpus = taiwan_corpus(shared / "data" / "traditional")
+                arbitration = arbitrate(ref, src, hyps["tongwen"], scorer, corpus)
             if scheme == eval_set.schemes[0] and "tongwen" in hyps and REFERENCE_PEER in hyps:
                 char_tables[eval_set.name] = char_errors(
                     ref, src, hyps, scorer, ("tongwen", NO_CONTEXT, REFERENCE_PEER)
@@ -638,7 +725,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.dumps(case_results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     text = render(meta, command, systems, missing, scores, duels, case_results, len(cases),
-                  char_tables, oracle)
+                  char_tables, oracle, arbitration)
     benchlib.publish_fragment(FRAGMENT, text, args.no_write)
     return 0
 

@@ -77,7 +77,7 @@ def count_han(text: str) -> int:
 class ReadingSet:
     name: str
     title: str
-    source: str  # where it comes from, relative to ../shared
+    source: str  # where it comes from, as the report names it
     note: str
     dev: bool  # a development set: its errors are listed
 
@@ -86,7 +86,7 @@ SETS: tuple[ReadingSet, ...] = (
     ReadingSet(
         "cpp_dev",
         "CPP dev",
-        "data/cpp/dev.{sent,lb}",
+        "../shared/data/cpp/dev.{sent,lb}",
         "CPP (Chinese Polyphones with Pinyin, the g2pM paper's data set): Wikipedia sentences, "
         "one polyphonic target character each. **Development set**: tongwen is developed "
         "against it, and g2pM was trained on CPP's train split with this split for model "
@@ -97,7 +97,7 @@ SETS: tuple[ReadingSet, ...] = (
     ReadingSet(
         "g2pl_dev",
         "g2pL dev",
-        "data/readings/g2pl/dev.jsonl",
+        "../shared/data/readings/g2pl/dev.jsonl",
         "g2pL (ICASSP 2023): web text, 114 hard characters, about 100 sentences each, minority "
         "readings over-sampled (行 xing2 400 / hang2 100); sentences also in CPP dev/test "
         "removed. Its labels agree with pypinyin 0.55 on 92.9% of targets (`SOURCE.md`).",
@@ -106,7 +106,7 @@ SETS: tuple[ReadingSet, ...] = (
     ReadingSet(
         "g2pl_test",
         "g2pL test",
-        "data/readings/g2pl/test.jsonl",
+        "../shared/data/readings/g2pl/test.jsonl",
         "The g2pL test split, same construction as its dev split: a check, not for tuning "
         "(no errors listed).",
         False,
@@ -559,7 +559,7 @@ def render(
     for reading_set in SETS:
         if reading_set.name in set_sizes:
             out.append(
-                f"- {reading_set.title} (`../shared/{reading_set.source}`, "
+                f"- {reading_set.title} (`{reading_set.source}`, "
                 f"{set_sizes[reading_set.name]:,} sentences): {reading_set.note}"
             )
     duel_lines = []
