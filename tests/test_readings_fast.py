@@ -94,6 +94,40 @@ def test_scores_equal_on_every_path(
         _assert_same_scores(model, [text, *SENTENCES, text], scoring.Scorer(model).scores)
 
 
+def _reference_best(
+    model: PolyphoneModel, text: str, items: list[Any]
+) -> tuple[list[int], list[float]]:
+    """``PolyphoneModel.best`` computed from the model's own scores."""
+    grid = model._scores(text, items)
+    top = grid.max(axis=1, keepdims=True)
+    return grid.argmax(axis=1).tolist(), (1.0 / np.exp(grid - top).sum(axis=1)).tolist()
+
+
+def test_best_reads_the_fast_scores_as_the_model_scores(
+    model: PolyphoneModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``best`` (the token path) scores with the scorer when the candidates are the lexicon's
+    and with the model's own features otherwise: the answers are those of the model's
+    scores either way, across chunks too."""
+    monkeypatch.setattr("tongwen.readings.model.CHUNK", 5)
+    texts = [*SENTENCES, *_everyday()[:80], "\n".join(_everyday()[:40])]
+    calls = []
+    original = PolyphoneModel._fast_scores
+    monkeypatch.setattr(PolyphoneModel, "_fast_scores",
+                        lambda self, *a: calls.append(1) or original(self, *a))
+    for text in texts:
+        items = [(i, model.lexicon.chars[text[i]], w) for i, w in _targets(model, text)]
+        if items:
+            assert model.best(text, items) == _reference_best(model, text, items), text
+    assert calls
+    calls.clear()
+    text = "他还要还钱，长大了"
+    narrowed = [(i, model.lexicon.chars[text[i]][:2], w) for i, w in _targets(model, text)]
+    assert any(len(model.lexicon.chars[text[i]]) > 2 for i, _, _ in narrowed)
+    assert model.best(text, narrowed) == _reference_best(model, text, narrowed)
+    assert not calls  # candidates other than the lexicon's: the model's own features
+
+
 def test_mix_int_is_mix() -> None:
     values = [0, 1, 2**63, 2**64 - 1, 0x9E3779B97F4A7C15, 123456789]
     expected = mix(np.array(values, np.uint64)).tolist()
@@ -231,3 +265,36 @@ def test_any_lines_read_as_each_line_alone(lines: list[str], separator: str) -> 
     for k, line in enumerate(lines):
         expected += [*([None] * len(separator) if k else []), *read(line)]
     assert read(separator.join(lines)) == expected
+
+
+@pytest.mark.parametrize("path", ["pinyin", "tokens"])
+def test_threads_read_as_one_thread_does(
+    model: PolyphoneModel, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The scorer's remembered parts are shared by every thread (the service reads in a
+    thread pool): threads filling them at once read every text as one thread does."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [*_everyday(), *[text[::-1] for text in _everyday()], *SENTENCES]
+    texts += ["\n".join(_everyday()[k : k + 30]) for k in range(0, 300, 30)]  # the bulk path
+    annotator = Annotator(tone="numbers")
+
+    def read(text: str) -> list[str | None]:
+        if path == "pinyin":
+            return annotator.readings_of(text)
+        return [token.reading for token in annotator.tokens(text)]
+
+    monkeypatch.setattr(scoring, "_SCORERS", {})
+    monkeypatch.setattr(bulk, "_BULKS", {})
+    expected = [read(text) for text in texts]
+    monkeypatch.setattr(scoring, "_SCORERS", {})  # start afresh: threads fill them together
+    monkeypatch.setattr(bulk, "_BULKS", {})
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(read, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == expected

@@ -40,7 +40,7 @@ TO: tuple[str, ...] = ("keep", *TARGETS)
 DEFAULT_RANK = 3000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One character of the annotated text.
 
@@ -162,6 +162,8 @@ class Annotator:
         self._render_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._reading_cache = _Rendered(self.render_reading)
         self._fast: tuple[PolyphoneModel, tuple[Disambiguator, ...]] | tuple[()] | None = None
+        #: Every character with a reading is selected (the default): no per-token test.
+        self._selects_all = self.only == "all" and self.chars is None
 
     @property
     def lexicon(self) -> ReadingLexicon:
@@ -195,6 +197,8 @@ class Annotator:
         when nothing tells)."""
         if self.source != "auto":
             return self.source
+        if _plain(text):
+            return "s"  # no traditional evidence: what detection would say, without counting
         script = detect_script(text).script
         return "s" if script == "unknown" else script
 
@@ -305,11 +309,12 @@ class Annotator:
         return rendered
 
     def _token(self, char: str, twin_char: str, choice: Choice, converted: bool) -> Token:
-        reading = None if choice.reading is None else self._rendered((choice.reading,))[0]
-        candidates = self._rendered(choice.candidates)
-        selected = reading is not None and self._selects(char, twin_char, converted)
-        return Token(char, reading, choice.source, candidates, selected, converted,
-                     choice.confidence)
+        reading = self._reading_cache[choice.reading]
+        selected = reading is not None and (
+            self._selects_all or self._selects(char, twin_char, converted)
+        )
+        return Token(char, reading, choice.source, self._rendered(choice.candidates),
+                     selected, converted, choice.confidence)
 
     def _selects(self, char: str, twin_char: str, converted: bool) -> bool:
         if self.chars is not None and char not in self.chars and twin_char not in self.chars:

@@ -327,7 +327,8 @@ def bulk_readings(
     out: list[str | None] = []
     for start, stop in line_pieces(text, piece):
         first, last = max(start - WINDOW, 0), min(stop + WINDOW, len(text))
-        found = _piece_readings(text[first:last], model, others)
+        with scorer(model).lock:  # the scorer's and the dense tables' remembered parts
+            found = _piece_readings(text[first:last], model, others)
         out += found[start - first : stop - first]
     return out
 

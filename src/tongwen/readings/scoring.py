@@ -11,6 +11,7 @@ words' votes), each edge word, and each covering lexicon word.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -103,6 +104,9 @@ class Scorer:
         self._before = _EdgeKeys(self._index.words, _BEFORE)
         self._after = _EdgeKeys(self._index.words, _AFTER)
         self._width = max(map(len, self.candidates.values()), default=1)
+        #: Held while the remembered parts are read or grown (``scores``, ``bulk``): they are
+        #: shared by every thread that reads with this model.
+        self.lock = threading.RLock()
         self._reset()
 
     def _reset(self) -> None:
@@ -119,7 +123,14 @@ class Scorer:
         """Scores, targets x their widest candidate list (-inf beyond a target's candidates,
         which are the lexicon's, in its order): ``PolyphoneModel._scores``'s grid. A target
         is a trained polyphone's position in ``text`` and the reading and length of the
-        segmentation's word over it, or None. ``matches``: ``WordIndex.matches(text)``."""
+        segmentation's word over it, or None. ``matches``: ``WordIndex.matches(text)``.
+        Thread-safe: one thread at a time."""
+        with self.lock:
+            return self._scores(text, targets, matches)
+
+    def _scores(
+        self, text: str, targets: Sequence[Target], matches: Sequence[Match] | None
+    ) -> np.ndarray:
         if self._size > CACHE_LIMIT:
             self._reset()
         if matches is None:
@@ -312,6 +323,7 @@ def _walk(
 
 
 _SCORERS: dict[int, tuple[PolyphoneModel, Scorer]] = {}
+_BUILDING = threading.RLock()  # built_once builds one thing at a time (bulk_of builds a scorer)
 
 Owner = TypeVar("Owner")
 Built = TypeVar("Built")
@@ -320,12 +332,15 @@ Built = TypeVar("Built")
 def built_once(owner: Owner, cache: dict[int, tuple[Owner, Built]],
                build: Callable[[Owner], Built]) -> Built:
     """``build(owner)``, kept in ``cache`` by the owner's identity (owners hold arrays: they
-    are not hashable); a full cache (8 owners) starts again."""
+    are not hashable); a full cache (8 owners) starts again. Threads share what is built."""
     entry = cache.get(id(owner))
     if entry is None or entry[0] is not owner:
-        if len(cache) >= 8:
-            cache.clear()
-        entry = cache[id(owner)] = (owner, build(owner))
+        with _BUILDING:
+            entry = cache.get(id(owner))
+            if entry is None or entry[0] is not owner:
+                if len(cache) >= 8:
+                    cache.clear()
+                entry = cache[id(owner)] = (owner, build(owner))
     return entry[1]
 
 
