@@ -4,6 +4,7 @@ what the reference path gives: the model's own scores, the token path's readings
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,45 @@ def test_pinyin_reads_as_the_tokens_do() -> None:
     texts += [tongwen.convert(t, to="t") for t in texts[:4]]
     for text in texts:
         assert annotator.readings_of(text) == [t.reading for t in annotator.tokens(text)], text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"tone": "numbers"}, {"to": "tw", "only": "polyphonic"}, {"style": "zhuyin", "to": "s"},
+     {"chars": "长行了", "only": "rare", "rank": 100}],
+    ids=["plain", "to-tw", "to-s", "selection"],
+)
+def test_tokens_are_the_token_paths(
+    options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tokens come from ``fast.short_details``, line by line: every field (reading, source,
+    candidates, selection, confidence) is what the token path (``assign``, then the
+    disambiguators' ``read``) gives, on short texts and on long ones of many lines."""
+    quick, slow = Annotator(**options), Annotator(**options)
+    slow._fast = ()  # the token path
+    calls = []
+    original = fast.short_details
+    monkeypatch.setattr(fast, "short_details", lambda *a: calls.append(1) or original(*a))
+    everyday = _everyday()
+    texts = [*SENTENCES, *everyday, *(tongwen.convert(t, to="tw") for t in everyday[:120])]
+    texts += ["他說：“長城很長。”ABC長", "A\n长\t行", "重" * 255, "𠮷长\ud800行"]
+    texts += ["因此磺酸酯比醇更容易反应", "唐渊渟，广西南宁人"]  # neighbours' votes read 磺 渟
+    texts += ["\n".join(everyday), "\n\n".join(SENTENCES) + "\n", "\n" + "重" * 300]
+    sources = set()
+    for text in texts:
+        got, want = quick.tokens(text), slow.tokens(text)
+        # Confidences may differ in the last bit: numpy sums a row of a wider grid (the
+        # targets of more lines) in another order.
+        assert [replace(t, confidence=None) for t in got] == [
+            replace(t, confidence=None) for t in want
+        ], text
+        assert [t.confidence is None for t in got] == [t.confidence is None for t in want]
+        assert [t.confidence for t in got if t.confidence is not None] == pytest.approx(
+            [t.confidence for t in want if t.confidence is not None], rel=1e-12, abs=0
+        )
+        sources.update(t.source for t in got)
+    assert sources == {"phrase", "model", "default", "char", "none"}
+    assert len(calls) > len(texts)  # every text went the short way, the long ones by line
 
 
 def test_texts_without_traditional_only_characters_detect_as_simplified() -> None:

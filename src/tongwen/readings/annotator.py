@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from tongwen.conversion.converter import Converter
@@ -26,6 +26,7 @@ from tongwen.render.formats import FORMATS, format_function
 from tongwen.render.styles import style_function
 
 if TYPE_CHECKING:
+    from tongwen.readings.fast import Details
     from tongwen.readings.model import PolyphoneModel
 
 __all__ = ["ONLY", "READINGS", "TO", "Annotation", "Annotator", "Token", "annotate", "pinyin"]
@@ -203,19 +204,32 @@ class Annotator:
         return "s" if script == "unknown" else script
 
     def _annotate(self, text: str) -> tuple[str, list[Token]]:
-        output, twin, choices = self._choices(text)
+        output, twin = self._texts(text)
         converted = _converted(text, output)
+        details = self._fast_details(twin)
+        if details is not None:
+            return output, self._fast_tokens(output, twin, converted, details)
         return output, [
             self._token(output[i], twin[i], choice, converted[i])
-            for i, choice in enumerate(choices)
+            for i, choice in enumerate(self._read(twin, output))
         ]
+
+    def _texts(self, text: str) -> tuple[str, str]:
+        """The output text (converted when asked) and the simplified twin it is read
+        through, position by position."""
+        source = self.source_of(text)
+        output = text if self._converter is None else self._converter.convert(text)
+        return output, self._twin(text, output, source)
 
     def _choices(self, text: str) -> tuple[str, str, list[Choice]]:
         """The output text, the simplified twin it is read through, and one Choice per
         character (numbered readings, before rendering and selection)."""
-        source = self.source_of(text)
-        output = text if self._converter is None else self._converter.convert(text)
-        twin = self._twin(text, output, source)
+        output, twin = self._texts(text)
+        return output, twin, self._read(twin, output)
+
+    def _read(self, twin: str, output: str) -> list[Choice]:
+        """One Choice per character of ``twin``: words, the disambiguators, then Taiwan
+        readings and sandhi when asked."""
         choices = read_with(
             self.disambiguator, twin, assign(twin, self.lexicon, None, self.user_words)
         )
@@ -223,7 +237,58 @@ class Annotator:
             choices = _taiwan(twin, output, choices, self.lexicon)
         if self.sandhi:
             choices = apply_sandhi(twin, choices)
-        return output, twin, choices
+        return choices
+
+    def _fast_details(self, twin: str) -> Details | None:
+        """``tongwen.readings.fast.short_details`` of ``twin``, line by line (each line reads
+        as it reads alone: no word holds a line break and the model's window stops there),
+        where it gives what ``_read`` would (see ``_fast_readings``); None elsewhere."""
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = self._fast_path()
+        if not fast:
+            return None
+        from tongwen.readings.fast import short_details
+
+        if "\n" not in twin:
+            return short_details(twin, fast[0], fast[1])
+        readings: list[str | None] = []
+        sources: list[str] = []
+        confidences: list[float | None] = []
+        for number, line in enumerate(twin.split("\n")):
+            if number:  # the line break itself
+                readings.append(None)
+                sources.append("none")
+                confidences.append(None)
+            if line:
+                found = short_details(line, fast[0], fast[1])
+                readings += found[0]
+                sources += found[1]
+                confidences += found[2]
+        return readings, sources, confidences
+
+    def _fast_tokens(
+        self, output: str, twin: str, converted: list[bool], details: Details
+    ) -> list[Token]:
+        """The tokens ``_token`` makes of ``_read``'s choices, from ``details``."""
+        every = self._selects_all
+        reading_of = self._reading_cache.__getitem__
+        candidates_of = self._candidates_of.__getitem__
+        tokens = []
+        for i, (numbered, source, confidence) in enumerate(zip(*details, strict=True)):
+            reading = reading_of(numbered)
+            selected = reading is not None and (
+                every or self._selects(output[i], twin[i], converted[i])
+            )
+            tokens.append(Token(output[i], reading, source, candidates_of(twin[i]), selected,
+                                converted[i], confidence))
+        return tokens
+
+    @cached_property
+    def _candidates_of(self) -> dict[str, tuple[str, ...]]:
+        """Character -> its rendered candidates (none for a character without readings),
+        filled on first use."""
+        return _Candidates(self.lexicon.chars, self._rendered)
 
     def readings_of(self, text: str) -> list[str | None]:
         """One rendered reading per character of the annotated text (None where there is
@@ -327,6 +392,21 @@ class Annotator:
             ranks = char_ranks()
             return ranks.get(twin_char, ranks.get(char, self.rank + 1)) > self.rank
         return True
+
+
+class _Candidates(dict[str, tuple[str, ...]]):
+    """Character -> its candidates, rendered (``()`` for one without readings)."""
+
+    def __init__(
+        self, chars: Mapping[str, tuple[str, ...]],
+        render: Callable[[tuple[str, ...]], tuple[str, ...]],
+    ) -> None:
+        super().__init__()
+        self.chars, self.render = chars, render
+
+    def __missing__(self, char: str) -> tuple[str, ...]:
+        found = self[char] = self.render(self.chars.get(char, ()))
+        return found
 
 
 class _Rendered(dict[str | None, str | None]):

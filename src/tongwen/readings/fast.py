@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from itertools import compress
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -24,13 +24,24 @@ from tongwen.readings.words import fmm, word_index
 #: From this many characters on, ``tongwen.readings.bulk`` reads the text (same readings).
 BULK_MIN = 256
 
-__all__ = ["ask_others", "confidence", "fast_readings", "short_readings"]
+__all__ = ["ask_others", "confidence", "fast_readings", "short_details", "short_readings"]
+
+#: Per character: its reading (None: none), where it came from ("phrase", "model",
+#: "default", "char", "none": ``Choice.source``) and the model's confidence (or None).
+Details = tuple[list["str | None"], list[str], list["float | None"]]
 
 
 @cache
 def _defaults(lexicon: ReadingLexicon) -> dict[str, str]:
     """Character -> its default (first) reading."""
     return {char: readings[0] for char, readings in lexicon.chars.items()}
+
+
+@cache
+def _kinds(lexicon: ReadingLexicon) -> dict[str, str]:
+    """Character -> the source of its reading where no word covers it and nothing chose:
+    "char" (one reading) or "default" (several); a character not listed has none."""
+    return {char: "char" if len(r) == 1 else "default" for char, r in lexicon.chars.items()}
 
 
 def fast_readings(
@@ -70,6 +81,41 @@ def short_readings(
                 out[i] = reading
     ask_others(text, out, rest, others)
     return out
+
+
+def short_details(text: str, model: PolyphoneModel, others: Sequence[Disambiguator]) -> Details:
+    """``short_readings``' readings, with the source and confidence of each as the token
+    path (``assign`` then ``Chain.read``) gives them."""
+    lexicon = model.lexicon
+    index = word_index(lexicon)
+    matches = index.matches(text)
+    out: list[str | None] = list(map(_defaults(lexicon).get, text))
+    sources = list(map(_kinds(lexicon).get, text, repeat("none")))
+    confidences: list[float | None] = [None] * len(text)
+    cover = [0] * len(text)
+    for pid, start, end in fmm(matches):
+        out[start:end] = index.readings[pid]
+        cover[start:end] = [end - start] * (end - start)
+        sources[start:end] = ["phrase"] * (end - start)
+    score = scorer(model)
+    targets, rest = _targets(text, score.kinds, out, cover)
+    if targets:
+        grid = score.scores(text, targets, matches)
+        best = grid.argmax(axis=1).tolist()
+        sure = (1.0 / np.exp(grid - grid.max(axis=1, keepdims=True)).sum(axis=1)).tolist()
+        for t, (i, word) in enumerate(targets):
+            reading = score.candidates[text[i]][best[t]]
+            if word is None or (reading != word[0] and sure[t] >= model.override):
+                out[i], sources[i], confidences[i] = reading, "model", sure[t]
+    for member in others:
+        if not rest:
+            break
+        answers = member.choose(text, rest)
+        for (i, candidates), answer in zip(rest, answers, strict=True):
+            if answer is not None and answer[0] in candidates:
+                out[i], sources[i], confidences[i] = answer[0], "model", answer[1]
+        rest = [(i, c) for i, c in rest if sources[i] == "default"]
+    return out, sources, confidences
 
 
 def _targets(
