@@ -107,14 +107,8 @@ def short_details(text: str, model: PolyphoneModel, others: Sequence[Disambiguat
             reading = score.candidates[text[i]][best[t]]
             if word is None or (reading != word[0] and sure[t] >= model.override):
                 out[i], sources[i], confidences[i] = reading, "model", sure[t]
-    for member in others:
-        if not rest:
-            break
-        answers = member.choose(text, rest)
-        for (i, candidates), answer in zip(rest, answers, strict=True):
-            if answer is not None and answer[0] in candidates:
-                out[i], sources[i], confidences[i] = answer[0], "model", answer[1]
-        rest = [(i, c) for i, c in rest if sources[i] == "default"]
+    for i, sure_i in ask_others(text, out, rest, others).items():
+        sources[i], confidences[i] = "model", sure_i
     return out, sources, confidences
 
 
@@ -157,16 +151,20 @@ def ask_others(
     out: list[str | None],
     queries: list[tuple[int, tuple[str, ...]]],
     others: Sequence[Disambiguator],
-) -> None:
-    """The other disambiguators' answers, in turn, for ``queries`` still open."""
+) -> dict[int, float]:
+    """The other disambiguators' answers, in turn, for ``queries`` still open, written into
+    ``out``; the confidence of each answer, by position."""
+    answered: dict[int, float] = {}
     for member in others:
         if not queries:
-            return
+            break
         answers = member.choose(text, queries)
         still = []
         for (i, candidates), answer in zip(queries, answers, strict=True):
             if answer is not None and answer[0] in candidates:
                 out[i] = answer[0]
+                answered[i] = answer[1]
             else:
                 still.append((i, candidates))
         queries = still
+    return answered
