@@ -18,8 +18,8 @@ import numpy as np
 from tongwen.readings.assign import Disambiguator
 from tongwen.readings.lexicon import ReadingLexicon
 from tongwen.readings.model import PolyphoneModel
-from tongwen.readings.scoring import REVISED, Target, scorer
-from tongwen.readings.words import fmm, word_index
+from tongwen.readings.scoring import REVISED, Scorer, Target, scorer
+from tongwen.readings.words import Match, fmm, word_index
 
 #: From this many characters on, ``tongwen.readings.bulk`` reads the text (same readings).
 BULK_MIN = 256
@@ -62,16 +62,7 @@ def short_readings(
     text: str, model: PolyphoneModel, others: Sequence[Disambiguator]
 ) -> list[str | None]:
     """``fast_readings`` for any text, in Python loops (faster on short texts)."""
-    lexicon = model.lexicon
-    index = word_index(lexicon)
-    matches = index.matches(text)
-    out: list[str | None] = list(map(_defaults(lexicon).get, text))
-    cover = [0] * len(text)
-    for pid, start, end in fmm(matches):
-        out[start:end] = index.readings[pid]
-        cover[start:end] = [end - start] * (end - start)
-    score = scorer(model)
-    targets, rest = _targets(text, score.kinds, out, cover)
+    out, _, matches, score, targets, rest = _read_words(text, model)
     if targets:
         grid = score.scores(text, targets, matches)
         best = grid.argmax(axis=1).tolist()
@@ -86,19 +77,10 @@ def short_readings(
 def short_details(text: str, model: PolyphoneModel, others: Sequence[Disambiguator]) -> Details:
     """``short_readings``' readings, with the source and confidence of each as the token
     path (``assign`` then ``Chain.read``) gives them."""
-    lexicon = model.lexicon
-    index = word_index(lexicon)
-    matches = index.matches(text)
-    out: list[str | None] = list(map(_defaults(lexicon).get, text))
-    sources = list(map(_kinds(lexicon).get, text, repeat("none")))
+    out, cover, matches, score, targets, rest = _read_words(text, model)
+    kinds = map(_kinds(model.lexicon).get, text, repeat("none"))
+    sources = ["phrase" if n else kind for kind, n in zip(kinds, cover, strict=True)]
     confidences: list[float | None] = [None] * len(text)
-    cover = [0] * len(text)
-    for pid, start, end in fmm(matches):
-        out[start:end] = index.readings[pid]
-        cover[start:end] = [end - start] * (end - start)
-        sources[start:end] = ["phrase"] * (end - start)
-    score = scorer(model)
-    targets, rest = _targets(text, score.kinds, out, cover)
     if targets:
         grid = score.scores(text, targets, matches)
         best = grid.argmax(axis=1).tolist()
@@ -110,6 +92,26 @@ def short_details(text: str, model: PolyphoneModel, others: Sequence[Disambiguat
     for i, sure_i in ask_others(text, out, rest, others).items():
         sources[i], confidences[i] = "model", sure_i
     return out, sources, confidences
+
+
+def _read_words(text: str, model: PolyphoneModel) -> tuple[
+    list[str | None], list[int], list[Match], Scorer, list[Target],
+    list[tuple[int, tuple[str, ...]]],
+]:
+    """The characters' defaults with the forward-maximum-matching words' readings pasted
+    over them, the length of the word over each position (0: none), the text's word
+    matches, the scorer, and the model's targets and the untrained polyphones left."""
+    lexicon = model.lexicon
+    index = word_index(lexicon)
+    matches = index.matches(text)
+    out: list[str | None] = list(map(_defaults(lexicon).get, text))
+    cover = [0] * len(text)
+    for pid, start, end in fmm(matches):
+        out[start:end] = index.readings[pid]
+        cover[start:end] = [end - start] * (end - start)
+    score = scorer(model)
+    targets, rest = _targets(text, score.kinds, out, cover)
+    return out, cover, matches, score, targets, rest
 
 
 def _targets(
