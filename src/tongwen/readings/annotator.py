@@ -243,9 +243,7 @@ class Annotator:
         """``tongwen.readings.fast.short_details`` of ``twin``, line by line (each line reads
         as it reads alone: no word holds a line break and the model's window stops there),
         where it gives what ``_read`` would (see ``_fast_readings``); None elsewhere."""
-        fast = self._fast
-        if fast is None:
-            fast = self._fast = self._fast_path()
+        fast = self._fast_parts()
         if not fast:
             return None
         from tongwen.readings.fast import short_details
@@ -302,19 +300,18 @@ class Annotator:
         """``tongwen.readings.fast``'s numbered readings where it gives what ``_choices``
         would (the packaged kind of disambiguator, no user words, standard readings, no
         sandhi); None elsewhere."""
-        fast = self._fast
-        if fast is None:
-            fast = self._fast = self._fast_path()
+        fast = self._fast_parts()
         if not fast:
             return None
         from tongwen.readings.fast import fast_readings
 
-        if self._converter is None and self.source in ("auto", "s") and _plain(text):
-            twin = text  # read as simplified (``_plain``), nothing to simplify
-        else:
-            output = text if self._converter is None else self._converter.convert(text)
-            twin = self._twin(text, output, self.source_of(text))
-        return fast_readings(twin, fast[0], fast[1])
+        return fast_readings(self._texts(text)[1], fast[0], fast[1])
+
+    def _fast_parts(self) -> tuple[PolyphoneModel, tuple[Disambiguator, ...]] | tuple[()]:
+        """``_fast_path()``, found on first use."""
+        if self._fast is None:
+            self._fast = self._fast_path()
+        return self._fast
 
     def _fast_path(self) -> tuple[PolyphoneModel, tuple[Disambiguator, ...]] | tuple[()]:
         """The model and the disambiguators after it, where ``fast_readings`` applies;
@@ -345,9 +342,9 @@ class Annotator:
     def _simplify_traditional_only(self, text: str) -> str:
         """Simplified text with traditional characters mixed in (長城 in a simplified line):
         those characters, and only those, read through their simplified forms."""
-        present = traditional_only().intersection(text)
-        if not present:
+        if _plain(text):
             return text
+        present = traditional_only().intersection(text)
         simplified = self._twin_converter("t").convert(text)
         if len(simplified) != len(text):
             return text
