@@ -305,36 +305,3 @@ def test_any_lines_read_as_each_line_alone(lines: list[str], separator: str) -> 
     for k, line in enumerate(lines):
         expected += [*([None] * len(separator) if k else []), *read(line)]
     assert read(separator.join(lines)) == expected
-
-
-@pytest.mark.parametrize("path", ["pinyin", "tokens"])
-def test_threads_read_as_one_thread_does(
-    model: PolyphoneModel, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
-    """The scorer's remembered parts are shared by every thread (the service reads in a
-    thread pool): threads filling them at once read every text as one thread does."""
-    import sys
-    from concurrent.futures import ThreadPoolExecutor
-
-    texts = [*_everyday(), *[text[::-1] for text in _everyday()], *SENTENCES]
-    texts += ["\n".join(_everyday()[k : k + 30]) for k in range(0, 300, 30)]  # the bulk path
-    annotator = Annotator(tone="numbers")
-
-    def read(text: str) -> list[str | None]:
-        if path == "pinyin":
-            return annotator.readings_of(text)
-        return [token.reading for token in annotator.tokens(text)]
-
-    monkeypatch.setattr(scoring, "_SCORERS", {})
-    monkeypatch.setattr(bulk, "_BULKS", {})
-    expected = [read(text) for text in texts]
-    monkeypatch.setattr(scoring, "_SCORERS", {})  # start afresh: threads fill them together
-    monkeypatch.setattr(bulk, "_BULKS", {})
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    try:
-        with ThreadPoolExecutor(8) as pool:
-            got = list(pool.map(read, texts))
-    finally:
-        sys.setswitchinterval(interval)
-    assert got == expected

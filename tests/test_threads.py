@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import tongwen
+from tongwen.readings import bulk, scoring
 from tongwen.repair import generate as g
 
 CASES = Path(__file__).resolve().parent / "cases" / "everyday_readings.tsv"
@@ -52,6 +53,27 @@ def _polluted(texts: Sequence[str]) -> list[str]:
         page = g.pollute(text, site_chars=sites)
         pages.append(page + GARBLES[k // 3 % 4] if k // 3 % 4 < 2 else page)
     return pages
+
+
+@pytest.mark.parametrize("path", ["pinyin", "tokens"])
+def test_threads_read_as_one_thread_does(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """The polyphone scorer's remembered parts are shared by every thread: threads filling
+    them at once read every text as one thread does."""
+    texts = [*_sentences(), *[text[::-1] for text in _sentences()], "长", ""]
+    texts += ["\n".join(_sentences()[k : k + 30]) for k in range(0, 300, 30)]  # the bulk path
+    annotator = tongwen.Annotator(tone="numbers")
+
+    def read(text: str) -> list[str | None]:
+        if path == "pinyin":
+            return annotator.readings_of(text)
+        return [token.reading for token in annotator.tokens(text)]
+
+    monkeypatch.setattr(scoring, "_SCORERS", {})
+    monkeypatch.setattr(bulk, "_BULKS", {})
+    expected = [read(text) for text in texts]
+    monkeypatch.setattr(scoring, "_SCORERS", {})  # start afresh: threads fill them together
+    monkeypatch.setattr(bulk, "_BULKS", {})
+    assert _in_threads(read, texts) == expected
 
 
 @pytest.mark.parametrize("to", ["tw", "hk", "s"])
