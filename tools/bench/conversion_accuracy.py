@@ -462,21 +462,33 @@ def load_set(name: str, conv_dir: Path, shared: Path) -> tuple[list[str], list[s
     return ref, src
 
 
-def tw_held_out(folder: Path) -> tuple[list[str], list[str]]:
-    """(traditional, simplified) of every other held-out line of the Taiwan corpora."""
+def taiwan_texts(folder: Path) -> dict[str, str]:
+    """Source name -> the text of each Taiwan training corpus (``train_conversion.SOURCES``
+    of region tw)."""
+    return {
+        name: (folder / name / file).read_text(encoding="utf-8")
+        for name, (file, region, _, _) in _train_conversion().SOURCES.items()
+        if region == "tw"
+    }
+
+
+def _train_conversion() -> Any:
     sys.path.insert(0, str(ROOT / "tools"))
     import train_conversion
 
+    return train_conversion
+
+
+def tw_held_out(folder: Path) -> tuple[list[str], list[str]]:
+    """(traditional, simplified) of every other held-out line of the Taiwan corpora."""
     import tongwen
 
+    held_out = _train_conversion().held_out
     to_s = tongwen.Converter(to="s", source="tw")
     ref, src = [], []
-    for name, (file, region, _, _) in train_conversion.SOURCES.items():
-        if region != "tw":
-            continue
-        lines = (folder / name / file).read_text(encoding="utf-8").rstrip("\n").split("\n")
-        held = [line for number, line in enumerate(lines, 1)
-                if train_conversion.held_out(name, number)]
+    for name, text in taiwan_texts(folder).items():
+        lines = text.rstrip("\n").split("\n")
+        held = [line for number, line in enumerate(lines, 1) if held_out(name, number)]
         for line in held[::2]:
             simple = to_s.convert(line)
             if len(simple) == len(line):
@@ -575,18 +587,6 @@ def ceilings(
         kind: sum(max(c.values()) for c in per.values()) / max(1, total)
         for kind, per in units.items()
     }
-
-
-def taiwan_corpus(folder: Path) -> str:
-    """The Taiwan training corpora (``train_conversion.SOURCES`` of region tw), one string."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import train_conversion
-
-    return "\n".join(
-        (folder / name / file).read_text(encoding="utf-8")
-        for name, (file, region, _, _) in train_conversion.SOURCES.items()
-        if region == "tw"
-    )
 
 
 def arbitrate(
@@ -706,7 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
             if eval_set.name == ARBITRATED and scheme == eval_set.schemes[0] and "tongwen" in hyps:
-                corpus = taiwan_corpus(shared / "data" / "traditional")
+                corpus = "\n".join(taiwan_texts(shared / "data" / "traditional").values())
                 arbitration = arbitrate(ref, src, hyps["tongwen"], scorer, corpus)
             if scheme == eval_set.schemes[0] and "tongwen" in hyps and REFERENCE_PEER in hyps:
                 char_tables[eval_set.name] = char_errors(
